@@ -1,0 +1,3 @@
+"""peertui: run live peer-group meetings in the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Pure domain logic: no Textual, no SQL. Everything here is testable with plain values."""

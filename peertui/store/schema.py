@@ -1,0 +1,132 @@
+"""Schema and migrations, keyed on PRAGMA user_version.
+
+MIGRATIONS[i] takes a database from version i to i + 1. Never edit a released migration;
+append a new one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: groups, roster, meeting history and the change feed.
+    """
+    CREATE TABLE groups (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        checkin_minutes REAL NOT NULL DEFAULT 5 CHECK (checkin_minutes > 0),
+        cadence_days INTEGER NOT NULL DEFAULT 28 CHECK (cadence_days > 0),
+        votes_per_member INTEGER NOT NULL DEFAULT 3 CHECK (votes_per_member > 0),
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE members (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        name TEXT NOT NULL,
+        login TEXT,
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        position INTEGER NOT NULL,
+        joined_at REAL NOT NULL,
+        UNIQUE (group_id, name)
+    );
+    CREATE UNIQUE INDEX members_login ON members (group_id, login) WHERE login IS NOT NULL;
+    CREATE TABLE meetings (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        number INTEGER NOT NULL,
+        started_at REAL NOT NULL,
+        ended_at REAL,
+        UNIQUE (group_id, number)
+    );
+    CREATE INDEX meetings_by_group_time ON meetings (group_id, started_at);
+    CREATE TABLE attendance (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        status TEXT NOT NULL CHECK (status IN ('present', 'late', 'absent')),
+        rating INTEGER CHECK (rating BETWEEN 1 AND 10),
+        closing_word TEXT,
+        PRIMARY KEY (meeting_id, member_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE turns (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        round TEXT NOT NULL CHECK (round IN ('checkin', 'closing')),
+        position INTEGER NOT NULL,
+        allotted_s REAL NOT NULL,
+        spoken_s REAL NOT NULL DEFAULT 0,
+        status TEXT NOT NULL CHECK (status IN ('done', 'passed', 'skipped')),
+        started_at REAL,
+        ended_at REAL,
+        summary TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX turns_by_meeting ON turns (meeting_id, round, position);
+    CREATE INDEX turns_by_member ON turns (member_id);
+    CREATE TABLE issues (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        title TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT '',
+        raised_by INTEGER REFERENCES members(id),
+        raised_at REAL NOT NULL,
+        raised_meeting_id INTEGER REFERENCES meetings(id),
+        urgency TEXT NOT NULL DEFAULT 'B' CHECK (urgency IN ('A', 'B', 'C')),
+        estimate_minutes REAL NOT NULL DEFAULT 10,
+        status TEXT NOT NULL DEFAULT 'open'
+            CHECK (status IN ('open', 'resolved', 'parked', 'merged')),
+        outcome TEXT NOT NULL DEFAULT '',
+        closed_meeting_id INTEGER REFERENCES meetings(id),
+        closed_at REAL,
+        meetings_waited INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX issues_by_group_status ON issues (group_id, status);
+    CREATE TABLE votes (
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        count INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (issue_id, member_id, meeting_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE commitments (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        issue_id INTEGER REFERENCES issues(id),
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        owner_id INTEGER NOT NULL REFERENCES members(id),
+        text TEXT NOT NULL,
+        due_on TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+        created_at REAL NOT NULL,
+        closed_at REAL
+    );
+    CREATE INDEX commitments_by_group_status ON commitments (group_id, status);
+    CREATE INDEX commitments_by_owner ON commitments (owner_id, status);
+    CREATE TABLE commitment_reviews (
+        commitment_id INTEGER NOT NULL REFERENCES commitments(id),
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        result TEXT NOT NULL CHECK (result IN ('done', 'not_done', 'dropped')),
+        PRIMARY KEY (commitment_id, meeting_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        issue_id INTEGER REFERENCES issues(id),
+        body TEXT NOT NULL DEFAULT '',
+        visibility TEXT NOT NULL DEFAULT 'group' CHECK (visibility IN ('group', 'presenter')),
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX notes_by_meeting ON notes (meeting_id);
+    -- The change feed: every write appends here in the same transaction, so other
+    -- terminals polling PRAGMA data_version can read exactly what changed.
+    CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        group_id INTEGER,
+        entity TEXT NOT NULL,
+        entity_id INTEGER,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

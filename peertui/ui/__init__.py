@@ -1,0 +1,1 @@
+"""The Textual UI. Renders from the store; holds no truth of its own."""

@@ -1,0 +1,132 @@
+"""Small dialogs: a fatal database error, member details, group settings."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from peertui.core.models import Group, Member
+from peertui.core.rules import InvalidInput
+from peertui.store import StoreError
+from peertui.ui.text import literal
+
+
+class FatalErrorScreen(ModalScreen[None]):
+    """The database cannot be used: say why in plain words; any key quits."""
+
+    BINDINGS = [Binding("escape,enter,q,space", "dismiss_screen", "Quit", show=True)]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="fatal", classes="dialog"):
+            yield Label("peertui cannot use this database", classes="dialog-title")
+            yield Static(literal(self.message), id="fatal-message")
+            yield Static("Nothing was changed. Press Enter to quit.", classes="hint")
+
+    def action_dismiss_screen(self) -> None:
+        self.dismiss(None)
+
+
+class FormModal(ModalScreen[Any]):
+    """A dialog whose Save runs an async store write; errors show inline and nothing typed is lost."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+    TITLE_TEXT = ""
+
+    def __init__(self, save: Callable[..., Awaitable[Any]]) -> None:
+        super().__init__()
+        self._save = save
+
+    def compose_fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def values(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.TITLE_TEXT, classes="dialog-title")
+            with Grid(classes="form-grid"):
+                yield from self.compose_fields()
+            yield Static("", classes="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    async def action_save(self) -> None:
+        error = self.query_one(".form-error", Static)
+        try:
+            result = await self._save(**self.values())
+        except (InvalidInput, StoreError) as exc:
+            error.update(literal(str(exc)))
+            return
+        self.dismiss(result)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MemberModal(FormModal):
+    def __init__(self, save: Callable[..., Awaitable[Any]], member: Member | None = None) -> None:
+        super().__init__(save)
+        self.member = member
+        self.TITLE_TEXT = "Edit member" if member else "Add member"
+
+    def compose_fields(self) -> ComposeResult:
+        yield Label("Name")
+        yield Input(self.member.name if self.member else "", id="name", placeholder="Display name")
+        yield Label("Unix login")
+        yield Input(
+            (self.member.login or "") if self.member else "",
+            id="login",
+            placeholder="optional, e.g. priya",
+        )
+
+    def values(self) -> dict[str, str]:
+        return {
+            "name": self.query_one("#name", Input).value,
+            "login": self.query_one("#login", Input).value,
+        }
+
+
+class GroupSettingsModal(FormModal):
+    TITLE_TEXT = "Group settings"
+
+    def __init__(self, save: Callable[..., Awaitable[Any]], group: Group) -> None:
+        super().__init__(save)
+        self.group = group
+
+    def compose_fields(self) -> ComposeResult:
+        group = self.group
+        yield Label("Name")
+        yield Input(group.name, id="name")
+        yield Label("Check-in minutes")
+        yield Input(f"{group.checkin_minutes:g}", id="checkin", type="number")
+        yield Label("Days between meetings")
+        yield Input(str(group.cadence_days), id="cadence", type="integer")
+        yield Label("Votes per member")
+        yield Input(str(group.votes_per_member), id="votes", type="integer")
+
+    def values(self) -> dict[str, str]:
+        return {
+            "name": self.query_one("#name", Input).value,
+            "checkin_minutes": self.query_one("#checkin", Input).value,
+            "cadence_days": self.query_one("#cadence", Input).value,
+            "votes_per_member": self.query_one("#votes", Input).value,
+        }
