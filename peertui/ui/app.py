@@ -103,7 +103,7 @@ class PeerTuiApp(App[int]):
         from peertui.ui.components.modals import FatalErrorScreen
 
         self.fatal_error = str(error)
-        self.push_screen(FatalErrorScreen(self.fatal_error), callback=lambda _: self.exit(2))
+        self.push_screen(FatalErrorScreen(self.fatal_error), callback=lambda _: self.exit(return_code=2))
 
     async def on_unmount(self) -> None:
         if self._watcher is not None:

@@ -15,8 +15,5 @@ class StoreChanged(Message):
 
     changes: list[Change]
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
     def touches(self, *entities: str) -> bool:
         return any(change.entity in entities for change in self.changes)

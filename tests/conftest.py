@@ -1,0 +1,48 @@
+"""Shared fixtures: every test gets its own data, config and database files."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from peertui.ui.app import PeerTuiApp
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point platformdirs at the test's tmp_path so no test touches the user's real files."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("PEERTUI_DB", raising=False)
+    monkeypatch.setenv("PEERTUI_BUSY_TIMEOUT_MS", "300")
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "group.db"
+
+
+def make_app(db_path: Path, **kwargs: object) -> PeerTuiApp:
+    return PeerTuiApp(db_path, settings_path=db_path.parent / "settings.json", **kwargs)
+
+
+def screen_text(app: PeerTuiApp) -> str:
+    """What a person would read on the terminal right now, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def wait_for(pilot, condition: Callable[[], object], timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds: for work driven by the app's own timers."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the app did not reach the expected state in time")
+        await pilot.pause(0.02)
