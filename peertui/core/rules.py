@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from peertui.core.text import normalise_name
@@ -64,6 +65,8 @@ def _number(raw: str | int | float, what: str, bounds: tuple[int, int], *, allow
         value = float(str(raw).strip())
     except ValueError:
         raise InvalidInput(f"{what} must be a number from {low} to {high}.") from None
+    if not math.isfinite(value):
+        raise InvalidInput(f"{what} must be a number from {low} to {high}.")
     if not allow_fraction and value != int(value):
         raise InvalidInput(f"{what} must be a whole number from {low} to {high}.")
     if not low <= value <= high:
