@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-open", action="store_true", help="write the data and exit (needs --db)")
     demo.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
 
+    meeting = commands.add_parser(
+        "meeting", parents=[common], help="open the group's live meeting, starting one if needed"
+    )
+    meeting.add_argument("group", metavar="GROUP", help="group name or id")
+    meeting.add_argument(
+        "--template", metavar="NAME", help="agenda for a new meeting (default: the group's usual)"
+    )
+    meeting.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
+
     group = commands.add_parser("group", help="create and list groups")
     group_commands = group.add_subparsers(
         dest="group_command", metavar="ACTION", required=True, parser_class=_Parser
@@ -124,6 +133,9 @@ def _main(argv: list[str]) -> int:
         return run_app(db, mouse=not args.no_mouse)
     if args.command == "demo":
         return demo(args, getattr(args, "db", None))
+    if args.command == "meeting":
+        meeting_id = asyncio.run(_with_store(db, _open_meeting, args))
+        return run_app(db, mouse=not getattr(args, "no_mouse", False), meeting_id=meeting_id)
     handlers: dict[tuple[str, str], Callable[[Store, argparse.Namespace], Awaitable[int]]] = {
         ("group", "add"): _group_add,
         ("group", "list"): _group_list,
@@ -144,10 +156,16 @@ async def _with_store(
         await store.close()
 
 
-def run_app(db: Path, *, mouse: bool = True, on_exit: Callable[[], None] | None = None) -> int:
+def run_app(
+    db: Path,
+    *,
+    mouse: bool = True,
+    on_exit: Callable[[], None] | None = None,
+    meeting_id: int | None = None,
+) -> int:
     from peertui.ui.app import PeerTuiApp  # Textual loads only when the app runs
 
-    app = PeerTuiApp(db)
+    app = PeerTuiApp(db, meeting_id=meeting_id)
     try:
         app.run(mouse=mouse)
     finally:
@@ -195,6 +213,24 @@ def demo(args: argparse.Namespace, db: Path | None) -> int:
         )
         return EXIT_OK
     return run_app(db, mouse=not getattr(args, "no_mouse", False), on_exit=cleanup)
+
+
+# ---------------------------------------------------------------- meetings
+
+
+async def _open_meeting(store: Store, args: argparse.Namespace) -> int:
+    """The meeting in progress, or a new one with the chosen (or usual) agenda."""
+    group = await store.find_group(args.group)
+    meeting_id = await store.meeting_in_progress(group.id)
+    if meeting_id is not None:
+        return meeting_id
+    wanted = args.template or group.default_template
+    templates = await store.templates(group.id)
+    template = next((t for t in templates if t.name.lower() == wanted.lower()), None)
+    if template is None:
+        names = ", ".join(repr(t.name) for t in templates)
+        raise UsageError(f"no agenda template named {wanted!r}; choose one of {names}")
+    return await store.start_meeting(group.id, template)
 
 
 # ---------------------------------------------------------------- groups and members

@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from peertui.core.agenda import Phase
+from peertui.core.timer import Round
+
+DEFAULT_TEMPLATE = "Check-in, Issues, Wrap-up"
+CHECKIN_ORDERS = ("roster", "shuffled", "quietest")
+
 
 @dataclass(frozen=True, slots=True)
 class Group:
@@ -14,6 +20,10 @@ class Group:
     cadence_days: int
     votes_per_member: int
     created_at: float
+    warn_seconds: int = 30
+    checkin_budget_minutes: float | None = None  # None: checkin_minutes per member
+    checkin_order: str = "roster"
+    default_template: str = DEFAULT_TEMPLATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,56 @@ class GroupOverview:
     @property
     def next_meeting_on(self) -> date | None:
         return next_meeting_on(self.last_meeting_at, self.group.cadence_days)
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    member: Member
+    status: str  # present | late | absent
+    rating: int | None
+    closing_word: str | None
+
+    @property
+    def here(self) -> bool:
+        return self.status != "absent"
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingState:
+    """Everything the live meeting screen shows, read in one go from the store."""
+
+    id: int
+    group: Group
+    number: int
+    started_at: float
+    ended_at: float | None
+    template: str
+    phases: tuple[Phase, ...]
+    phase_index: int
+    phase_started_at: float
+    attendees: tuple[Attendee, ...]
+    checkin: Round
+    checkin_prompt: str
+    closing: Round | None
+
+    @property
+    def phase(self) -> Phase:
+        return self.phases[self.phase_index]
+
+    @property
+    def members(self) -> dict[int, Member]:
+        return {a.member.id: a.member for a in self.attendees}
+
+    def attendee(self, member_id: int) -> Attendee | None:
+        return next((a for a in self.attendees if a.member.id == member_id), None)
+
+    def round_for_phase(self) -> Round | None:
+        kind = self.phase.kind
+        if kind == "checkin":
+            return self.checkin
+        if kind == "wrapup":
+            return self.closing
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,9 @@ NAME_MAX = 80
 CHECKIN_MINUTES_RANGE = (1, 60)
 CADENCE_DAYS_RANGE = (1, 365)
 VOTES_RANGE = (1, 20)
+ROUND_BUDGET_RANGE = (1, 600)
+WARN_SECONDS_RANGE = (0, 600)
+CHECKIN_ORDERS = ("roster", "shuffled", "quietest")
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}\$?$", re.IGNORECASE)
 
 
@@ -57,6 +60,25 @@ def cadence_days(raw: str | int) -> int:
 
 def votes_per_member(raw: str | int) -> int:
     return int(_number(raw, "Votes per member", VOTES_RANGE, allow_fraction=False))
+
+
+def round_budget_minutes(raw: str | float | None) -> float | None:
+    """A whole round's minutes split among those present; empty means minutes per member."""
+    if raw is None or not str(raw).strip():
+        return None
+    return _number(raw, "Round budget minutes", ROUND_BUDGET_RANGE, allow_fraction=True)
+
+
+def warn_seconds(raw: str | int) -> int:
+    return int(_number(raw, "Warning seconds", WARN_SECONDS_RANGE, allow_fraction=False))
+
+
+def checkin_order(raw: str) -> str:
+    value = raw.strip().lower()
+    for order in CHECKIN_ORDERS:
+        if order.startswith(value) and value:
+            return order
+    raise InvalidInput(f"Check-in order is one of: {', '.join(CHECKIN_ORDERS)}.")
 
 
 def _number(raw: str | int | float, what: str, bounds: tuple[int, int], *, allow_fraction: bool) -> float:

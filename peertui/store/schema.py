@@ -127,6 +127,44 @@ MIGRATIONS: list[str] = [
         at REAL NOT NULL
     );
     """,
+    # 1 -> 2: live meetings: agenda and phase, per-meeting rounds (timer state), templates.
+    """
+    ALTER TABLE groups ADD COLUMN warn_seconds INTEGER NOT NULL DEFAULT 30;
+    ALTER TABLE groups ADD COLUMN checkin_budget_minutes REAL;
+    ALTER TABLE groups ADD COLUMN checkin_order TEXT NOT NULL DEFAULT 'roster'
+        CHECK (checkin_order IN ('roster', 'shuffled', 'quietest'));
+    ALTER TABLE groups ADD COLUMN default_template TEXT NOT NULL
+        DEFAULT 'Check-in, Issues, Wrap-up';
+    ALTER TABLE meetings ADD COLUMN template TEXT NOT NULL DEFAULT '';
+    ALTER TABLE meetings ADD COLUMN agenda TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE meetings ADD COLUMN phase_index INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE meetings ADD COLUMN phase_started_at REAL;
+    ALTER TABLE attendance ADD COLUMN arrived_at REAL;
+    -- At most one meeting in progress per group, even when two terminals start one at once.
+    CREATE UNIQUE INDEX one_meeting_in_progress ON meetings (group_id) WHERE ended_at IS NULL;
+    -- A round's whole timer state (core.timer.Round as JSON): timestamps and durations only,
+    -- so every terminal and every restart computes the same remaining time.
+    CREATE TABLE rounds (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        kind TEXT NOT NULL CHECK (kind IN ('checkin', 'closing')),
+        prompt TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL,
+        PRIMARY KEY (meeting_id, kind)
+    ) WITHOUT ROWID;
+    CREATE TABLE agenda_templates (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        name TEXT NOT NULL,
+        phases TEXT NOT NULL,
+        UNIQUE (group_id, name)
+    );
+    CREATE TABLE group_prompts (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        text TEXT NOT NULL,
+        UNIQUE (group_id, text)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

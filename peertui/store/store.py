@@ -27,9 +27,9 @@ from peertui.store.errors import (
     StoreError,
     translate,
 )
+from peertui.store.meetings import MeetingQueries
 from peertui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -59,14 +59,8 @@ def check_file(path: Path) -> bool:
         raise ReadOnlyDatabase(f"{path}: cannot be read ({error.strerror}).") from None
     if not stat.S_ISREG(info.st_mode):
         raise NotADatabase(f"{path}: is not a file.")
-    if info.st_size:
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
-        except OSError as error:
-            raise ReadOnlyDatabase(f"{path}: cannot be read ({error.strerror}).") from None
-        if header != SQLITE_HEADER:
-            raise NotADatabase(f"{path}: this file is not a peertui (SQLite) database.")
+    # The header is left to SQLite ("not a database" on first read): opening and closing
+    # the file here would drop this process's POSIX locks on it, if it had any.
     # A file with no write bits is read-only by intent, even for root.
     if not os.access(path, os.W_OK) or not info.st_mode & 0o222:
         raise ReadOnlyDatabase(
@@ -125,7 +119,7 @@ class Transaction:
         self.changes.append((group_id, entity, entity_id, kind))
 
 
-class Store:
+class Store(MeetingQueries):
     """All reads and writes of one database file. Open with `await Store.open(path)`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path, actor: str, clock: Clock) -> None:
@@ -170,15 +164,16 @@ class Store:
             version = await self._scalar("PRAGMA user_version")
             tables = {row[0] for row in await self._db.execute_fetchall(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version == 0 and tables - {"sqlite_sequence"}:
+                raise NotADatabase(f"{self.path}: this SQLite file is not a peertui database.")
+            # Before the version check: other programs set user_version too.
+            if version > 0 and "changes" not in tables:
+                raise NotADatabase(f"{self.path}: this SQLite file is not a peertui database.")
             if version > SCHEMA_VERSION:
                 raise NewerSchema(
                     f"{self.path}: this database was written by a newer peertui (schema "
                     f"{version}, this version knows {SCHEMA_VERSION}); please upgrade peertui."
                 )
-            if version == 0 and tables - {"sqlite_sequence"}:
-                raise NotADatabase(f"{self.path}: this SQLite file is not a peertui database.")
-            if version > 0 and "changes" not in tables:
-                raise NotADatabase(f"{self.path}: this SQLite file is not a peertui database.")
             mode = await self._scalar("PRAGMA journal_mode")
             if str(mode).lower() != "wal":
                 await self._db.execute("PRAGMA journal_mode = WAL")
@@ -340,17 +335,24 @@ class Store:
         checkin_minutes: float | str,
         cadence_days: int | str,
         votes_per_member: int | str,
+        checkin_budget_minutes: float | str | None = None,
+        checkin_order: str = "roster",
+        warn_seconds: int | str = 30,
     ) -> Group:
         name = rules.group_name(name)
         minutes = rules.checkin_minutes(checkin_minutes)
         cadence = rules.cadence_days(cadence_days)
         votes = rules.votes_per_member(votes_per_member)
+        budget = rules.round_budget_minutes(checkin_budget_minutes)
+        order = rules.checkin_order(checkin_order)
+        warn = rules.warn_seconds(warn_seconds)
         async with self.transaction() as tx:
             await self._check_group_name_free(tx, name, except_id=group_id)
             cursor = await tx.execute(
                 "UPDATE groups SET name = ?, checkin_minutes = ?, cadence_days = ?,"
-                " votes_per_member = ? WHERE id = ?",
-                (name, minutes, cadence, votes, group_id),
+                " votes_per_member = ?, checkin_budget_minutes = ?, checkin_order = ?,"
+                " warn_seconds = ? WHERE id = ?",
+                (name, minutes, cadence, votes, budget, order, warn, group_id),
             )
             if cursor.rowcount != 1:
                 raise NotFound(f"There is no group with id {group_id}.")
@@ -502,6 +504,10 @@ def _group(row: sqlite3.Row) -> Group:
         cadence_days=row["cadence_days"],
         votes_per_member=row["votes_per_member"],
         created_at=row["created_at"],
+        warn_seconds=row["warn_seconds"],
+        checkin_budget_minutes=row["checkin_budget_minutes"],
+        checkin_order=row["checkin_order"],
+        default_template=row["default_template"],
     )
 
 

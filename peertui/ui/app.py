@@ -38,6 +38,7 @@ class PeerTuiApp(App[int]):
         clock: Clock = time.time,
         settings_path: Path | None = None,
         feed_poll_seconds: float = FEED_POLL_SECONDS,
+        meeting_id: int | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
@@ -46,6 +47,7 @@ class PeerTuiApp(App[int]):
         self.settings = Settings.load(settings_path)
         self.feed_poll_seconds = feed_poll_seconds
         self.fatal_error: str | None = None
+        self.start_meeting_id = meeting_id
         self._store: Store | None = None
         self._watcher: FeedWatcher | None = None
         self.sub_title = visible(str(db_path))
@@ -71,8 +73,15 @@ class PeerTuiApp(App[int]):
 
         if has_groups:
             await self.push_screen(HomeScreen())
+            if self.start_meeting_id is not None:
+                await self.open_meeting(self.start_meeting_id)
         else:
             await self.push_screen(GroupFormScreen(first_run=True))
+
+    async def open_meeting(self, meeting_id: int) -> None:
+        from peertui.ui.components.meeting import MeetingScreen
+
+        await self.push_screen(MeetingScreen(meeting_id))
 
     def watch_theme(self, theme: str) -> None:
         if theme != self.settings.theme:

@@ -9,9 +9,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from peertui.core.agenda import AgendaTemplate
 from peertui.core.models import GroupOverview, Member, format_day
+from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
 from peertui.ui.components.group_form import GroupFormScreen
+from peertui.ui.components.meeting_dialogs import StartMeetingModal
 from peertui.ui.components.modals import GroupSettingsModal, MemberModal
 from peertui.ui.messages import StoreChanged
 from peertui.ui.text import literal
@@ -19,10 +22,11 @@ from peertui.ui.text import literal
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
-        Binding("g", "new_group", "New group"),
+        Binding("m", "meeting", "Meeting"),
+        Binding("g", "new_group", "New group", show=False),
         Binding("s", "group_settings", "Settings"),
         Binding("a", "add_member", "Add member"),
-        Binding("e", "edit_member", "Edit member"),
+        Binding("e", "edit_member", "Edit"),
         Binding("d", "toggle_member", "Left/back"),
         Binding("K", "move_member(-1)", "Move up", show=False),
         Binding("J", "move_member(1)", "Move down", show=False),
@@ -142,8 +146,8 @@ class HomeScreen(Screen[None]):
             await self.reload_roster(select_member=-1)
 
     @on(DataTable.RowSelected, "#groups")
-    def _group_selected(self) -> None:
-        self.query_one("#roster", DataTable).focus()
+    async def _group_selected(self) -> None:
+        await self.action_meeting()
 
     def _highlighted_member(self) -> Member | None:
         roster = self.query_one("#roster", DataTable)
@@ -153,6 +157,36 @@ class HomeScreen(Screen[None]):
         return self._members.get(int(key))
 
     # ------------------------------------------------------------------ actions
+
+    async def action_meeting(self) -> None:
+        """Open the group's meeting in progress, or start one with a chosen agenda."""
+        overview = self.group
+        if overview is None:
+            return
+        group = overview.group
+        try:
+            meeting_id = await self.app.store.meeting_in_progress(group.id)
+            if meeting_id is not None:
+                await self.app.open_meeting(meeting_id)
+                return
+            templates = await self.app.store.templates(group.id)
+        except StoreError as error:
+            self.app.report(error)
+            return
+
+        async def chosen(template: AgendaTemplate | None) -> None:
+            if template is None:
+                return
+            try:
+                meeting_id = await self.app.store.start_meeting(group.id, template)
+            except (InvalidInput, StoreError) as error:
+                self.app.report(error)
+                return
+            await self.app.open_meeting(meeting_id)
+
+        self.app.push_screen(
+            StartMeetingModal(group.name, templates, group.default_template), callback=chosen
+        )
 
     def action_new_group(self) -> None:
         async def created(group_id: int | None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -59,12 +59,15 @@ class FormModal(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.TITLE_TEXT, classes="dialog-title")
-            with Grid(classes="form-grid"):
+            with VerticalScroll(classes="scroll-form"), Grid(classes="form-grid"):
                 yield from self.compose_fields()
             yield Static("", classes="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -122,6 +125,16 @@ class GroupSettingsModal(FormModal):
         yield Input(str(group.cadence_days), id="cadence", type="integer")
         yield Label("Votes per member")
         yield Input(str(group.votes_per_member), id="votes", type="integer")
+        yield Label("Round budget (min)")
+        yield Input(
+            f"{group.checkin_budget_minutes:g}" if group.checkin_budget_minutes else "",
+            id="budget",
+            placeholder="empty: check-in minutes each",
+        )
+        yield Label("Check-in order")
+        yield Input(group.checkin_order, id="order", placeholder="roster, shuffled or quietest")
+        yield Label("Warn at (s left)")
+        yield Input(str(group.warn_seconds), id="warn", type="integer")
 
     def values(self) -> dict[str, str]:
         return {
@@ -129,4 +142,41 @@ class GroupSettingsModal(FormModal):
             "checkin_minutes": self.query_one("#checkin", Input).value,
             "cadence_days": self.query_one("#cadence", Input).value,
             "votes_per_member": self.query_one("#votes", Input).value,
+            "checkin_budget_minutes": self.query_one("#budget", Input).value,
+            "checkin_order": self.query_one("#order", Input).value,
+            "warn_seconds": self.query_one("#warn", Input).value,
         }
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question; Enter or y confirms, Escape or n declines."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(literal(self.question), classes="dialog-title")
+            if self.detail:
+                yield Static(literal(self.detail), classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button("Yes (y)", variant="primary", id="yes")
+                yield Button("No (n)", id="no")
+
+    @on(Button.Pressed, "#yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

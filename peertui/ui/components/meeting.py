@@ -1,0 +1,529 @@
+"""The live meeting: agenda phase, the round-robin check-in and closing round, attendance.
+
+Everything shown is computed from the stored MeetingState and the clock; the screen keeps
+no truth of its own. One timer wakes the screen when the visible second changes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Digits, Footer, ProgressBar, Static
+
+from peertui.core.agenda import describe_pace, format_duration, pace
+from peertui.core.models import MeetingState
+from peertui.core.rules import InvalidInput
+from peertui.core.timer import Round, SpeakerStatus, TimerError, TurnClock
+from peertui.store import StoreError
+from peertui.ui.commands import ScreenActions
+from peertui.ui.messages import StoreChanged
+from peertui.ui.text import literal
+
+ORDER_MODES = ("roster", "shuffled", "quietest")
+ORDER_LABELS = {"roster": "roster order", "shuffled": "shuffled", "quietest": "quietest first"}
+FLASH_SECONDS = 1.5
+STATUS_MARKS = {
+    SpeakerStatus.DONE: "✓",
+    SpeakerStatus.PASSED: "–",
+    SpeakerStatus.SPEAKING: "▶",
+    SpeakerStatus.WAITING: "·",
+    SpeakerStatus.SKIPPED: "↷",
+}
+
+
+SPEAKERS = Binding.Group("Speaker", compact=True)
+TIME = Binding.Group("±1m", compact=True)
+
+
+class MeetingScreen(Screen[None]):
+    COMMANDS = Screen.COMMANDS | {ScreenActions}
+    BINDINGS = [
+        Binding("space", "toggle", "Start/pause"),
+        Binding("p", "previous_speaker", "Previous", group=SPEAKERS),
+        Binding("n", "next_speaker", "Next", group=SPEAKERS),
+        Binding("s", "skip", "Skip"),
+        Binding("x", "pass_turn", "Pass"),
+        Binding("plus,equals_sign", "more_time", "More time", key_display="+", group=TIME),
+        Binding("minus,underscore", "less_time", "Less time", key_display="-", group=TIME),
+        Binding("e", "end_round", "End round"),
+        Binding("N", "next_phase", "Next phase", show=False),
+        Binding("P", "previous_phase", "Previous phase", show=False),
+        Binding("A", "toggle_absent", "Absent/present", show=False),
+        Binding("L", "mark_late", "Late", show=False),
+        Binding("o", "cycle_order", "Order", show=False),
+        Binding("J", "move(1)", "Move later", show=False),
+        Binding("K", "move(-1)", "Move earlier", show=False),
+        Binding("r", "ratings", "Ratings", show=False),
+        Binding("w", "closing_word", "Closing word", show=False),
+        Binding("E", "end_meeting", "End meeting", show=False),
+        Binding("G", "agenda", "Agenda", show=False),
+        Binding("escape", "leave", "Home", show=False),
+    ]
+    PALETTE = [
+        ("Start or pause the timer", "space", "toggle"),
+        ("Next speaker", "n: the speaker is done; the next one starts", "next_speaker"),
+        ("Previous speaker", "p: give the floor back to the one before", "previous_speaker"),
+        ("Skip speaker", "s: they come back at the end of the round", "skip"),
+        ("Pass", "x: the speaker passes this round", "pass_turn"),
+        ("Add one minute for this speaker", "+", "more_time"),
+        ("Remove one minute from this speaker", "-", "less_time"),
+        ("End the round", "e: everyone still waiting is left out", "end_round"),
+        ("Next phase of the agenda", "N", "next_phase"),
+        ("Previous phase of the agenda", "P", "previous_phase"),
+        ("Mark the highlighted member absent or present", "A", "toggle_absent"),
+        ("Mark the highlighted member late", "L: they join the end of the round", "mark_late"),
+        ("Order the round: roster, shuffled, quietest first", "o", "cycle_order"),
+        ("Move the highlighted member later in the round", "J", "move(1)"),
+        ("Move the highlighted member earlier in the round", "K", "move(-1)"),
+        ("Rate the meeting (1 to 10 per member)", "r", "ratings"),
+        ("Record the closing word of the speaker", "w", "closing_word"),
+        ("Edit the agenda or save it as a template", "G", "agenda"),
+        ("End the meeting and save it", "E", "end_meeting"),
+        ("Go home (the meeting goes on)", "escape", "leave"),
+    ]
+
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.state: MeetingState | None = None
+        self._tick: Timer | None = None
+        self._rung: set[float] = set()
+        self._order_mode: str | None = None
+        self._shown: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="meeting-bar")
+        with Horizontal(id="meeting-body"):
+            with Vertical(id="stage"):
+                yield Static("", id="prompt")
+                yield Static("", id="speaker")
+                yield Digits("", id="countdown")
+                yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="progress")
+                yield Static("", id="clock-state")
+                yield Static("", id="up-next")
+            yield DataTable(id="round", cursor_type="row")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        table = self.query_one("#round", DataTable)
+        table.add_column("", key="mark", width=1)
+        table.add_column("Member", key="name", width=16)
+        table.add_column("Time", key="time", width=6)
+        table.add_column("", key="note", width=8)
+        await self.reload()
+        table.focus()
+
+    async def on_store_changed(self, message: StoreChanged) -> None:
+        if message.touches("meeting", "round", "attendance", "member", "group"):
+            await self.reload()
+
+    async def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            await self.reload()
+
+    def on_unmount(self) -> None:
+        if self._tick is not None:
+            self._tick.stop()
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def now(self) -> float:
+        return self.app.clock()
+
+    async def reload(self) -> None:
+        try:
+            self.state = await self.app.store.load_meeting(self.meeting_id)
+        except StoreError as error:
+            self.app.report(error)
+            return
+        self.render_state()
+
+    def current_round(self) -> tuple[str, Round] | None:
+        state = self.state
+        if state is None:
+            return None
+        kind = state.phase.kind
+        if kind == "checkin":
+            return "checkin", state.checkin
+        if kind == "wrapup" and state.closing is not None:
+            return "closing", state.closing
+        return None
+
+    def stage_clock(self) -> TurnClock | None:
+        """The clock the big countdown shows: the speaker's, or the phase's timebox."""
+        state = self.state
+        if state is None:
+            return None
+        current = self.current_round()
+        if current is not None:
+            _, the_round = current
+            if the_round.current_clock is not None:
+                return the_round.current_clock
+            if not the_round.is_finished:
+                return None
+        return TurnClock(state.phase.minutes * 60, started_at=state.phase_started_at)
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_state(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        if state.ended_at is not None:
+            self._set("#prompt", "This meeting has ended and is saved.")
+            return
+        current = self.current_round()
+        phase = state.phase
+        if current is None:
+            self._set("#prompt", literal(f"{phase.name} · timebox {phase.minutes:g} min"))
+            self._set("#speaker", "")
+            self._set("#up-next", "N moves to the next phase when the group is ready.")
+        else:
+            kind, the_round = current
+            prompt = state.checkin_prompt if kind == "checkin" else "One word to close the meeting."
+            self._set("#prompt", literal(f"{phase.name} · {prompt}"))
+            speaker = the_round.speaker
+            up_next = the_round.up_next
+            if the_round.is_finished:
+                self._set("#speaker", "Round complete")
+                self._set("#up-next", "Up next: nobody; N moves to the next phase.")
+            else:
+                name = state.members[speaker].name if speaker is not None else "Nobody yet"
+                self._set("#speaker", literal(name))
+                next_name = state.members[up_next].name if up_next is not None else "nobody"
+                self._set("#up-next", literal(f"Up next: {next_name}"))
+        self._render_table()
+        self.render_clock()
+
+    def _render_table(self) -> None:
+        state = self.state
+        assert state is not None
+        table = self.query_one("#round", DataTable)
+        highlighted = self.highlighted_member()
+        current = self.current_round()
+        the_round = current[1] if current else state.checkin
+        now = self.now
+        airtime = the_round.airtime(now)
+        longest = max(airtime.values(), default=0.0) or 1.0
+        rows: list[tuple[Any, ...]] = []
+        in_round = set(the_round.order)
+        for turn in the_round.turns:
+            attendee = state.attendee(turn.member_id)
+            if attendee is None:
+                continue
+            note = "late" if attendee.status == "late" else ""
+            if turn.status is SpeakerStatus.SKIPPED:
+                note = "skipped"
+            elif turn.status is SpeakerStatus.PASSED:
+                note = "passed"
+            if the_round.is_finished and turn.clock.is_started:
+                note = "█" * max(1, round(8 * airtime[turn.member_id] / longest))
+            if current is not None and current[0] == "closing":
+                rating = f"{attendee.rating} " if attendee.rating else ""
+                note = rating + (attendee.closing_word or "")
+            spoken = ""
+            if turn.clock.is_started and turn.status is not SpeakerStatus.SPEAKING:
+                spoken = format_duration(airtime[turn.member_id])
+            if turn.clock.is_started and turn.clock.overtime(now) > 0 and turn.status is not SpeakerStatus.SPEAKING:
+                spoken += " +"
+            rows.append((turn.member_id, STATUS_MARKS[turn.status], attendee.member.name, spoken, note))
+        for attendee in state.attendees:
+            if attendee.member.id not in in_round:
+                note = "absent" if attendee.status == "absent" else "not in round"
+                rows.append((attendee.member.id, "✗" if attendee.status == "absent" else " ", attendee.member.name, "", note))
+        signature = tuple(rows)
+        if self._shown.get("table") == signature:
+            return
+        self._shown["table"] = signature
+        table.clear()
+        for member_id, mark, name, spoken, note in rows:
+            style = "dim" if mark in ("✗", "✓", "–") else ("bold" if mark == "▶" else "")
+            table.add_row(mark, literal(name, style=style), spoken, note, key=str(member_id))
+        if highlighted is not None and str(highlighted) in {str(r[0]) for r in rows}:
+            table.move_cursor(row=table.get_row_index(str(highlighted)))
+
+    def render_clock(self) -> None:
+        """Repaint what depends on the time: countdown, bar, state line, meeting bar."""
+        state = self.state
+        if state is None or state.ended_at is not None:
+            return
+        now = self.now
+        clock = self.stage_clock()
+        current = self.current_round()
+        stage = self.query_one("#stage")
+        if clock is None:
+            self._set_digits(format_duration(current[1].default_allotted_s if current else 0))
+            self._set("#clock-state", "Press space to start the round.")
+            self._set_progress(0, 1)
+            stage.set_class(False, "-warning")
+            stage.set_class(False, "-overtime")
+        else:
+            remaining = clock.remaining(now)
+            overtime = remaining < 0
+            warning = clock.is_warning(now, state.group.warn_seconds)
+            if overtime:
+                self._set_digits("+" + format_duration(math.floor(-remaining)))
+            else:
+                self._set_digits(format_duration(math.ceil(remaining)))
+            self._set_progress(min(clock.elapsed(now), clock.allotted_s), clock.allotted_s or 1)
+            stage.set_class(warning, "-warning")
+            stage.set_class(overtime, "-overtime")
+            left = format_duration(math.ceil(max(remaining, 0)))
+            of = format_duration(clock.allotted_s)
+            if overtime:
+                status = f"OVERTIME +{format_duration(math.floor(-remaining))} (had {of})"
+            elif clock.is_ended:
+                status = "Round complete"
+            elif current is None:
+                status = f"{left} left of the {of} timebox"
+            else:
+                status = f"{left} left of {of}"
+            if clock.is_paused:
+                status = f"Paused · {status} · space resumes"
+            self._set("#clock-state", status)
+            self._maybe_ring(clock, remaining)
+            self._set_speaker_time(format_duration(clock.elapsed(now)))
+        self._render_bar(now)
+        self._schedule_tick(clock, now)
+
+    def _render_bar(self, now: float) -> None:
+        state = self.state
+        assert state is not None
+        where = pace(state.phases, state.started_at, state.phase_index, state.phase_started_at, now)
+        ends = datetime.fromtimestamp(where.forecast_end).strftime("%H:%M")
+        bar = Text.assemble(
+            literal(state.group.name, style="bold"),
+            f" · {state.phase.name} ({state.phase_index + 1}/{len(state.phases)})",
+            f" · {int(where.elapsed_s // 60)} min in",
+            f" · {describe_pace(where.behind_s)}",
+            f" · ends ~{ends}",
+        )
+        self._set("#meeting-bar", bar)
+
+    def _set(self, selector: str, content: Any) -> None:
+        """Update a widget only when what it shows changes (keeps idle repaints at zero)."""
+        key = str(content) if not isinstance(content, Text) else content.markup
+        if self._shown.get(selector) == key:
+            return
+        self._shown[selector] = key
+        self.query_one(selector, Static).update(content)
+
+    def _set_speaker_time(self, value: str) -> None:
+        current = self.current_round()
+        speaker = current[1].speaker if current else None
+        if speaker is None:
+            return
+        table = self.query_one("#round", DataTable)
+        if str(speaker) in table.rows:
+            table.update_cell(str(speaker), "time", value)
+
+    def _set_digits(self, value: str) -> None:
+        if self._shown.get("digits") != value:
+            self._shown["digits"] = value
+            self.query_one("#countdown", Digits).update(value)
+
+    def _set_progress(self, progress: float, total: float) -> None:
+        value = (round(progress), round(total))
+        if self._shown.get("progress") != value:
+            self._shown["progress"] = value
+            self.query_one("#progress", ProgressBar).update(total=value[1], progress=value[0])
+
+    def _maybe_ring(self, clock: TurnClock, remaining: float) -> None:
+        """At zero: a bell and a visible flash, once per turn (not again after a restart)."""
+        if not clock.is_running or remaining > 0 or clock.started_at is None:
+            return
+        if clock.started_at in self._rung:
+            return
+        self._rung.add(clock.started_at)
+        if remaining > -2:
+            self.app.bell()
+            stage = self.query_one("#stage")
+            stage.add_class("-flash")
+            self.set_timer(FLASH_SECONDS, lambda: stage.remove_class("-flash"))
+
+    def _schedule_tick(self, clock: TurnClock | None, now: float) -> None:
+        """Wake exactly when the shown second changes; otherwise once the minute turns."""
+        if self._tick is not None:
+            self._tick.stop()
+        if clock is not None and clock.is_running:
+            remaining = clock.remaining(now)
+            if remaining > 0:
+                delay = remaining - (math.ceil(remaining) - 1)
+            else:
+                over = -remaining
+                delay = math.floor(over) + 1 - over
+        else:
+            elapsed = now - (self.state.started_at if self.state else now)
+            delay = 60 - (elapsed % 60)
+        self._tick = self.set_timer(max(0.02, delay + 0.005), self.render_clock, name="meeting-tick")
+
+    # ------------------------------------------------------------------ actions
+
+    def highlighted_member(self) -> int | None:
+        table = self.query_one("#round", DataTable)
+        if not table.row_count:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    async def _do(self, action: Awaitable[Any]) -> bool:
+        """Run one store action; explain refusals; re-render from the store either way."""
+        try:
+            await action
+        except (TimerError, InvalidInput) as error:
+            self.app.notify(str(error).capitalize(), severity="warning", markup=False)
+            return False
+        except StoreError as error:
+            self.app.report(error)
+            return False
+        await self.reload()
+        return True
+
+    async def _round_op(self, what: str, operation) -> None:
+        current = self.current_round()
+        if current is None:
+            self.app.notify(
+                f"{self.state.phase.name if self.state else 'This phase'} has no speaking round.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        kind, _ = current
+        await self._do(self.app.store.change_round(self.meeting_id, kind, operation, what))
+
+    async def action_toggle(self) -> None:
+        current = self.current_round()
+        if current is not None and not current[1].is_started:
+            await self._round_op("start", lambda r, now: r.start_round(now))
+        else:
+            await self._round_op("toggle", lambda r, now: r.toggle_pause(now))
+
+    async def action_next_speaker(self) -> None:
+        current = self.current_round()
+        if current is not None and not current[1].is_started:
+            await self._round_op("start", lambda r, now: r.start_round(now))
+        else:
+            await self._round_op("next", lambda r, now: r.next(now))
+
+    async def action_previous_speaker(self) -> None:
+        await self._round_op("previous", lambda r, now: r.previous(now))
+
+    async def action_skip(self) -> None:
+        await self._round_op("skip", lambda r, now: r.skip(now))
+
+    async def action_pass_turn(self) -> None:
+        await self._round_op("pass", lambda r, now: r.pass_(now))
+
+    async def action_more_time(self) -> None:
+        await self._round_op("add", lambda r, _now: r.add_time(60))
+
+    async def action_less_time(self) -> None:
+        await self._round_op("subtract", lambda r, _now: r.add_time(-60))
+
+    async def action_end_round(self) -> None:
+        await self._round_op("end", lambda r, now: r.end(now))
+
+    async def action_next_phase(self) -> None:
+        if self.state is None:
+            return
+        if self.state.phase_index + 1 >= len(self.state.phases):
+            self.app.notify("This is the last phase: E ends the meeting.", markup=False)
+            return
+        await self._do(self.app.store.set_phase(self.meeting_id, self.state.phase_index + 1))
+
+    async def action_previous_phase(self) -> None:
+        if self.state is None or self.state.phase_index == 0:
+            return
+        await self._do(self.app.store.set_phase(self.meeting_id, self.state.phase_index - 1))
+
+    async def action_toggle_absent(self) -> None:
+        member_id = self.highlighted_member()
+        if self.state is None or member_id is None:
+            return
+        attendee = self.state.attendee(member_id)
+        status = "present" if attendee and attendee.status == "absent" else "absent"
+        await self._do(self.app.store.set_attendance(self.meeting_id, member_id, status))
+
+    async def action_mark_late(self) -> None:
+        member_id = self.highlighted_member()
+        if member_id is not None:
+            await self._do(self.app.store.set_attendance(self.meeting_id, member_id, "late"))
+
+    async def action_cycle_order(self) -> None:
+        if self.state is None or self.state.phase.kind != "checkin":
+            return
+        mode = self._order_mode or self.state.group.checkin_order
+        mode = ORDER_MODES[(ORDER_MODES.index(mode) + 1) % len(ORDER_MODES)]
+        if await self._do(self.app.store.set_round_order(self.meeting_id, mode)):
+            self._order_mode = mode
+            self.app.notify(f"Round order: {ORDER_LABELS[mode]}.", markup=False)
+
+    async def action_move(self, offset: int) -> None:
+        member_id = self.highlighted_member()
+        current = self.current_round()
+        if member_id is None or current is None:
+            return
+        await self._do(self.app.store.move_in_round(self.meeting_id, current[0], member_id, offset))
+
+    def action_ratings(self) -> None:
+        from peertui.ui.components.meeting_dialogs import RatingsModal
+
+        if self.state is not None:
+            self.app.push_screen(RatingsModal(self.state), callback=lambda _: self.reload())
+
+    def action_closing_word(self) -> None:
+        from peertui.ui.components.meeting_dialogs import ClosingWordModal
+
+        state = self.state
+        current = self.current_round()
+        if state is None or current is None or current[0] != "closing":
+            self.app.notify("Closing words are recorded during the wrap-up round.", markup=False)
+            return
+        member_id = current[1].speaker or self.highlighted_member()
+        if member_id is None:
+            return
+        self.app.push_screen(
+            ClosingWordModal(state, member_id), callback=lambda _: self.reload()
+        )
+
+    def action_agenda(self) -> None:
+        from peertui.ui.components.meeting_dialogs import AgendaModal
+
+        if self.state is not None:
+            self.app.push_screen(AgendaModal(self.state), callback=lambda _: self.reload())
+
+    def action_end_meeting(self) -> None:
+        from peertui.ui.components.modals import ConfirmModal
+
+        state = self.state
+        if state is None:
+            return
+        unrated = sum(1 for a in state.attendees if a.here and a.rating is None)
+        detail = ""
+        if unrated:
+            who = "member has" if unrated == 1 else "members have"
+            detail = f"{unrated} present {who} not rated it yet (r rates). "
+
+        async def answered(yes: bool | None) -> None:
+            if yes and await self._do(self.app.store.end_meeting(self.meeting_id)):
+                self.app.notify(f"Meeting {state.number} ended and saved.", markup=False)
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmModal("End the meeting?", detail + "It is saved as it stands."),
+            callback=answered,
+        )
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
