@@ -65,6 +65,14 @@ class Terminal:
                 raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
             time.sleep(0.1)
 
+    def command_pid(self) -> int:
+        """The pid of the command itself (the pane's shell runs it as its child)."""
+        shell = self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").strip()
+        children = subprocess.run(
+            ["pgrep", "-P", shell], capture_output=True, text=True, check=True
+        ).stdout.split()
+        return int(children[0])
+
     def close(self) -> None:
         subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True)
 
