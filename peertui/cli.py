@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,55 @@ def build_parser() -> argparse.ArgumentParser:
     member_list = member_commands.add_parser("list", parents=[common], help="list members")
     member_list.add_argument("group", metavar="GROUP", help="group name or id")
     member_list.add_argument("--json", action="store_true", help="machine-readable output")
+
+    issue = commands.add_parser("issue", help="raise and list a group's issues")
+    issue_commands = issue.add_subparsers(
+        dest="issue_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    issue_add = issue_commands.add_parser(
+        "add",
+        parents=[common],
+        help="raise an issue for the group's queue",
+        description="Raise an issue: it waits in the group's queue until a meeting takes it up.",
+    )
+    issue_add.add_argument("group", metavar="GROUP", help="group name or id")
+    issue_add.add_argument("title", metavar="TITLE")
+    issue_add.add_argument("--by", metavar="NAME", help="who raises it: a member's name or login")
+    issue_add.add_argument("--details", metavar="TEXT", default="", help="more about the issue")
+    issue_add.add_argument(
+        "--urgency",
+        type=str.upper,
+        choices=["A", "B", "C"],
+        default="B",
+        help="A (most urgent), B or C (default B)",
+    )
+    issue_add.add_argument(
+        "--minutes", type=float, default=10, metavar="N", help="minutes needed, 1-240 (default 10)"
+    )
+    issue_list = issue_commands.add_parser(
+        "list",
+        parents=[common],
+        help="list the group's issue queue",
+        description="The group's open issues in queue order; VOTES counts dots over all meetings.",
+    )
+    issue_list.add_argument("group", metavar="GROUP", help="group name or id")
+    issue_list.add_argument(
+        "--all",
+        action="store_true",
+        help="also resolved, parked and merged issues (after the open ones, newest first)",
+    )
+    issue_list.add_argument("--json", action="store_true", help="machine-readable output")
+
+    followup = commands.add_parser(
+        "followup",
+        parents=[common],
+        help="open commitments by owner, ready to send between meetings",
+        description="Open commitments by owner with due dates, ready to paste into an email "
+        "or chat between meetings.",
+    )
+    followup.add_argument("group", metavar="GROUP", help="group name or id")
+    followup.add_argument("--member", metavar="NAME", help="only this member's (name or login)")
+    followup.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -136,11 +185,15 @@ def _main(argv: list[str]) -> int:
     if args.command == "meeting":
         meeting_id = asyncio.run(_with_store(db, _open_meeting, args))
         return run_app(db, mouse=not getattr(args, "no_mouse", False), meeting_id=meeting_id)
+    if args.command == "followup":
+        return asyncio.run(_with_store(db, _followup, args))
     handlers: dict[tuple[str, str], Callable[[Store, argparse.Namespace], Awaitable[int]]] = {
         ("group", "add"): _group_add,
         ("group", "list"): _group_list,
         ("member", "add"): _member_add,
         ("member", "list"): _member_list,
+        ("issue", "add"): _issue_add,
+        ("issue", "list"): _issue_list,
     }
     action = getattr(args, f"{args.command}_command")
     return asyncio.run(_with_store(db, handlers[(args.command, action)], args))
@@ -319,6 +372,136 @@ async def _member_list(store: Store, args: argparse.Namespace) -> int:
         ],
     )
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- issues and commitments
+
+CLOSED_ISSUE_STATUSES = ("resolved", "parked", "merged")
+
+
+async def _issue_add(store: Store, args: argparse.Namespace) -> int:
+    group = await store.find_group(args.group)
+    raised_by = (await store.find_member(group.id, args.by)).id if args.by is not None else None
+    issue_id = await store.add_issue(
+        group.id,
+        args.title,
+        raised_by=raised_by,
+        details=args.details,
+        urgency=args.urgency,
+        minutes=args.minutes,
+    )
+    issue = await store.get_issue(issue_id)
+    print(f"Raised issue {issue_id}: {visible(issue.title)!r} in {visible(group.name)!r}.")
+    return EXIT_OK
+
+
+async def _issue_list(store: Store, args: argparse.Namespace) -> int:
+    group = await store.find_group(args.group)
+    issues = await store.list_issues(group.id)  # total dots: no meeting_id
+    if args.all:
+        closed = await store.list_issues(group.id, statuses=CLOSED_ISSUE_STATUSES)
+        issues += sorted(closed, key=lambda i: (i.raised_at, i.id), reverse=True)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": i.id,
+                        "title": i.title,
+                        "details": i.details,
+                        "raised_by": i.raised_by_name or None,
+                        "raised_at": _utc_iso(i.raised_at),
+                        "urgency": i.urgency,
+                        "estimate_minutes": i.estimate_minutes,
+                        "status": i.status,
+                        "outcome": i.outcome or None,
+                        "meetings_waited": i.meetings_waited,
+                        "votes": i.votes,
+                    }
+                    for i in issues
+                ],
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if not issues:
+        which = "issues" if args.all else "open issues"
+        hint = "Raise one with: peertui issue add GROUP TITLE"
+        print(f"No {which} in {visible(group.name)!r}. {hint}")
+        return EXIT_OK
+    _print_table(
+        ["ID", "VOTES", "URG", "WAITED", "BY", "STATUS", "TITLE"],
+        [
+            [
+                str(i.id),
+                str(i.votes),
+                i.urgency,
+                str(i.meetings_waited),
+                visible(i.raised_by_name or "—"),
+                i.status,
+                visible(i.title),
+            ]
+            for i in issues
+        ],
+    )
+    return EXIT_OK
+
+
+async def _followup(store: Store, args: argparse.Namespace) -> int:
+    group = await store.find_group(args.group)
+    owner_id = (await store.find_member(group.id, args.member)).id if args.member else None
+    commitments = await store.commitments(group.id, owner_id=owner_id)
+    today = date.today()
+
+    def overdue(due_on: str) -> bool:
+        try:
+            return date.fromisoformat(due_on) < today
+        except ValueError:
+            return False
+
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "owner": c.owner_name,
+                        "text": c.text,
+                        "due_on": c.due_on,
+                        "overdue": overdue(c.due_on),
+                        "issue": c.issue_title or None,
+                        "last_review": c.last_review,
+                    }
+                    for c in commitments
+                ],
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if not commitments:
+        print("No open commitments.")
+        return EXIT_OK
+    print(f"Open commitments in {visible(group.name)} (as of {today.isoformat()})")
+    owner: int | None = None
+    for c in commitments:  # the store orders them by owner (roster order), then due date
+        if c.owner_id != owner:
+            owner = c.owner_id
+            print()
+            print(visible(c.owner_name))
+        notes = [f"due {visible(c.due_on)}"]
+        if overdue(c.due_on):
+            notes.append("OVERDUE")
+        if c.last_review == "not_done":
+            notes.append("not done at the last meeting")
+        line = f"  - {visible(c.text)} ({', '.join(notes)})"
+        if c.issue_title:
+            line += f"  [from: {visible(c.issue_title)}]"
+        print(line)
+    return EXIT_OK
+
+
+def _utc_iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat(timespec="seconds")
 
 
 def _print_table(headers: list[str], rows: list[list[str]]) -> None:

@@ -24,6 +24,9 @@ class Group:
     checkin_budget_minutes: float | None = None  # None: checkin_minutes per member
     checkin_order: str = "roster"
     default_template: str = DEFAULT_TEMPLATE
+    use_protocol: bool = False
+    timeboxes: str = "7,5,3"
+    queue_sort: str = "votes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,7 @@ class MeetingState:
     checkin: Round
     checkin_prompt: str
     closing: Round | None
+    discussing_issue_id: int | None = None
 
     @property
     def phase(self) -> Phase:
@@ -101,6 +105,21 @@ class MeetingState:
         if kind == "wrapup":
             return self.closing
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: int
+    issue_id: int | None
+    issue_title: str
+    meeting_id: int
+    owner_id: int
+    owner_name: str
+    text: str
+    due_on: str
+    status: str  # open | done | dropped
+    last_review: str | None  # done | not_done | dropped, at the latest meeting that reviewed it
+    reviewed_in: int | None  # the meeting of that review
 
 
 @dataclass(frozen=True, slots=True)

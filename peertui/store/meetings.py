@@ -87,6 +87,7 @@ class MeetingQueries:
             checkin=Round.from_dict(json.loads(checkin["state"])) if checkin else Round.create((), 0),
             checkin_prompt=checkin["prompt"] if checkin else "",
             closing=Round.from_dict(json.loads(closing["state"])) if closing else None,
+            discussing_issue_id=meeting["discussing_issue_id"],
         )
 
     async def templates(self: Store, group_id: int) -> list[AgendaTemplate]:
@@ -349,7 +350,23 @@ class MeetingQueries:
             ):
                 if current is not None and current.is_started and not current.is_finished:
                     await _write_round(tx, meeting_id, kind, current.end(now), prompt)
-            await tx.execute("UPDATE meetings SET ended_at = ? WHERE id = ?", (now, meeting_id))
+            # A discussion left open is carried over, its timebox stopped where it was.
+            if state.discussing_issue_id is not None:
+                await tx.execute(
+                    "UPDATE discussions SET ended_at = ?, outcome = 'carried'"
+                    " WHERE meeting_id = ? AND ended_at IS NULL",
+                    (now, meeting_id),
+                )
+            # Every issue still open has waited one more meeting.
+            await tx.execute(
+                "UPDATE issues SET meetings_waited = meetings_waited + 1"
+                " WHERE group_id = ? AND status = 'open' AND raised_at <= ?",
+                (state.group.id, now),
+            )
+            await tx.execute(
+                "UPDATE meetings SET ended_at = ?, discussing_issue_id = NULL WHERE id = ?",
+                (now, meeting_id),
+            )
             tx.changed(state.group.id, "meeting", meeting_id, "ended")
 
 

@@ -165,6 +165,31 @@ MIGRATIONS: list[str] = [
         UNIQUE (group_id, text)
     );
     """,
+    # 2 -> 3: the issue queue in meetings: discussions with timeboxes, merging, manual order.
+    """
+    ALTER TABLE issues ADD COLUMN merged_into INTEGER REFERENCES issues(id);
+    ALTER TABLE issues ADD COLUMN queue_rank REAL;
+    ALTER TABLE groups ADD COLUMN use_protocol INTEGER NOT NULL DEFAULT 0
+        CHECK (use_protocol IN (0, 1));
+    ALTER TABLE groups ADD COLUMN timeboxes TEXT NOT NULL DEFAULT '7,5,3';
+    ALTER TABLE groups ADD COLUMN queue_sort TEXT NOT NULL DEFAULT 'votes'
+        CHECK (queue_sort IN ('votes', 'urgency', 'age', 'manual'));
+    ALTER TABLE meetings ADD COLUMN discussing_issue_id INTEGER REFERENCES issues(id);
+    -- One row per time an issue is discussed; state is core.discussion.Discussion as JSON.
+    CREATE TABLE discussions (
+        id INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        state TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        ended_at REAL,
+        outcome TEXT CHECK (outcome IN ('resolved', 'parked', 'carried'))
+    );
+    CREATE INDEX discussions_by_issue ON discussions (issue_id);
+    CREATE INDEX discussions_by_meeting ON discussions (meeting_id);
+    CREATE INDEX votes_by_meeting ON votes (meeting_id, member_id);
+    CREATE INDEX commitments_by_issue ON commitments (issue_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

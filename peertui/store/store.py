@@ -27,6 +27,7 @@ from peertui.store.errors import (
     StoreError,
     translate,
 )
+from peertui.store.issues import IssueQueries
 from peertui.store.meetings import MeetingQueries
 from peertui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -119,7 +120,7 @@ class Transaction:
         self.changes.append((group_id, entity, entity_id, kind))
 
 
-class Store(MeetingQueries):
+class Store(MeetingQueries, IssueQueries):
     """All reads and writes of one database file. Open with `await Store.open(path)`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path, actor: str, clock: Clock) -> None:
@@ -508,6 +509,9 @@ def _group(row: sqlite3.Row) -> Group:
         checkin_budget_minutes=row["checkin_budget_minutes"],
         checkin_order=row["checkin_order"],
         default_template=row["default_template"],
+        use_protocol=bool(row["use_protocol"]),
+        timeboxes=row["timeboxes"],
+        queue_sort=row["queue_sort"],
     )
 
 

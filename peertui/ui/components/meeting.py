@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Digits, Footer, ProgressBar, Static
+from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, ProgressBar, Static
 
 from peertui.core.agenda import describe_pace, format_duration, pace
 from peertui.core.models import MeetingState
@@ -25,6 +25,7 @@ from peertui.core.rules import InvalidInput
 from peertui.core.timer import Round, SpeakerStatus, TimerError, TurnClock
 from peertui.store import StoreError
 from peertui.ui.commands import ScreenActions
+from peertui.ui.components.meeting_queue import QUEUE_BINDINGS, QUEUE_PALETTE, QueueActions
 from peertui.ui.messages import StoreChanged
 from peertui.ui.text import literal
 
@@ -44,7 +45,21 @@ SPEAKERS = Binding.Group("Speaker", compact=True)
 TIME = Binding.Group("±1m", compact=True)
 
 
-class MeetingScreen(Screen[None]):
+# Which actions make sense in which mode of the screen (see MeetingScreen.mode).
+ROUND_ACTIONS = {
+    "toggle", "next_speaker", "previous_speaker", "skip", "pass_turn", "more_time",
+    "less_time", "end_round", "cycle_order", "move",
+}
+DISCUSSION_ACTIONS = {"toggle", "next_step", "previous_step", "more_time", "less_time", "outcome"}
+QUEUE_ACTIONS = {"vote", "unvote", "next_voter", "discuss", "sort", "parking_lot", "merge", "move"}
+REVIEW_ACTIONS = {"review"}
+ANY_MODE = {
+    "next_phase", "previous_phase", "toggle_absent", "mark_late", "ratings", "closing_word",
+    "end_meeting", "agenda", "leave", "raise_issue", "command_palette",
+}
+
+
+class MeetingScreen(QueueActions, Screen[None]):
     COMMANDS = Screen.COMMANDS | {ScreenActions}
     BINDINGS = [
         Binding("space", "toggle", "Start/pause"),
@@ -67,8 +82,10 @@ class MeetingScreen(Screen[None]):
         Binding("E", "end_meeting", "End meeting", show=False),
         Binding("G", "agenda", "Agenda", show=False),
         Binding("escape", "leave", "Home", show=False),
+        *QUEUE_BINDINGS,
     ]
     PALETTE = [
+        *QUEUE_PALETTE,
         ("Start or pause the timer", "space", "toggle"),
         ("Next speaker", "n: the speaker is done; the next one starts", "next_speaker"),
         ("Previous speaker", "p: give the floor back to the one before", "previous_speaker"),
@@ -99,6 +116,8 @@ class MeetingScreen(Screen[None]):
         self._rung: set[float] = set()
         self._order_mode: str | None = None
         self._shown: dict[str, Any] = {}
+        self._mode = ""
+        self.init_queue()
 
     # ------------------------------------------------------------------ layout
 
@@ -112,7 +131,11 @@ class MeetingScreen(Screen[None]):
                 yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="progress")
                 yield Static("", id="clock-state")
                 yield Static("", id="up-next")
-            yield DataTable(id="round", cursor_type="row")
+                yield Static("", id="speaker-commitments")
+            with ContentSwitcher(id="side", initial="round"):
+                yield DataTable(id="round", cursor_type="row")
+                yield DataTable(id="queue", cursor_type="row")
+                yield DataTable(id="review", cursor_type="row")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -121,12 +144,47 @@ class MeetingScreen(Screen[None]):
         table.add_column("Member", key="name", width=16)
         table.add_column("Time", key="time", width=6)
         table.add_column("", key="note", width=8)
+        self.mount_queue_tables()
         await self.reload()
-        table.focus()
+        self.side_table().focus()
 
     async def on_store_changed(self, message: StoreChanged) -> None:
-        if message.touches("meeting", "round", "attendance", "member", "group"):
-            await self.reload()
+        await self.reload()
+
+    @property
+    def mode(self) -> str:
+        """round (check-in, closing) · queue · discussion · review (to-do review)."""
+        state = self.state
+        if state is None:
+            return ""
+        kind = state.phase.kind
+        if kind == "issues":
+            return "discussion" if self.discussion is not None else "queue"
+        if kind == "review":
+            return "review"
+        return "round"
+
+    def side_table(self) -> DataTable:
+        table_id = {"queue": "queue", "discussion": "queue", "review": "review"}.get(self.mode, "round")
+        return self.query_one(f"#{table_id}", DataTable)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return self.mode == "review" or (
+                self.state is not None and self.state.phase.kind == "checkin"
+            )
+        if action in ANY_MODE:
+            return True
+        mode = self.mode
+        allowed = {
+            "round": ROUND_ACTIONS,
+            "queue": QUEUE_ACTIONS,
+            "discussion": DISCUSSION_ACTIONS,
+            "review": REVIEW_ACTIONS,
+        }.get(mode, set())
+        if action == "move" and mode == "queue":
+            return True
+        return action in allowed
 
     async def on_screen_resume(self) -> None:
         if self.is_mounted:
@@ -145,6 +203,7 @@ class MeetingScreen(Screen[None]):
     async def reload(self) -> None:
         try:
             self.state = await self.app.store.load_meeting(self.meeting_id)
+            await self.load_queue_data()
         except StoreError as error:
             self.app.report(error)
             return
@@ -166,6 +225,8 @@ class MeetingScreen(Screen[None]):
         state = self.state
         if state is None:
             return None
+        if self.discussion is not None and state.phase.kind == "issues":
+            return self.discussion[1].clock
         current = self.current_round()
         if current is not None:
             _, the_round = current
@@ -184,9 +245,19 @@ class MeetingScreen(Screen[None]):
         if state.ended_at is not None:
             self._set("#prompt", "This meeting has ended and is saved.")
             return
+        mode = self.mode
+        if mode != self._mode:
+            self._mode = mode
+            switcher = self.query_one("#side", ContentSwitcher)
+            switcher.current = self.side_table().id
+            self.side_table().focus()
+            self.refresh_bindings()
         current = self.current_round()
         phase = state.phase
-        if current is None:
+        self._set("#speaker-commitments", self.stage_note())
+        if mode in ("queue", "discussion", "review"):
+            self.render_queue_stage()
+        elif current is None:
             self._set("#prompt", literal(f"{phase.name} · timebox {phase.minutes:g} min"))
             self._set("#speaker", "")
             self._set("#up-next", "N moves to the next phase when the group is ready.")
@@ -204,7 +275,10 @@ class MeetingScreen(Screen[None]):
                 self._set("#speaker", literal(name))
                 next_name = state.members[up_next].name if up_next is not None else "nobody"
                 self._set("#up-next", literal(f"Up next: {next_name}"))
-        self._render_table()
+        if mode == "round":
+            self._render_table()
+        else:
+            self.render_queue_tables()
         self.render_clock()
 
     def _render_table(self) -> None:
@@ -286,8 +360,10 @@ class MeetingScreen(Screen[None]):
                 status = f"OVERTIME +{format_duration(math.floor(-remaining))} (had {of})"
             elif clock.is_ended:
                 status = "Round complete"
+            elif self.mode == "discussion":
+                status = f"{left} left of {of}"
             elif current is None:
-                status = f"{left} left of the {of} timebox"
+                status = f"{left} left · timebox {of}"
             else:
                 status = f"{left} left of {of}"
             if clock.is_paused:
@@ -295,6 +371,7 @@ class MeetingScreen(Screen[None]):
             self._set("#clock-state", status)
             self._maybe_ring(clock, remaining)
             self._set_speaker_time(format_duration(clock.elapsed(now)))
+            self.check_timebox(now)
         self._render_bar(now)
         self._schedule_tick(clock, now)
 
@@ -403,6 +480,9 @@ class MeetingScreen(Screen[None]):
         await self._do(self.app.store.change_round(self.meeting_id, kind, operation, what))
 
     async def action_toggle(self) -> None:
+        if self.mode == "discussion":
+            await self.discussion_op("toggle", lambda d, now: d.toggle(now))
+            return
         current = self.current_round()
         if current is not None and not current[1].is_started:
             await self._round_op("start", lambda r, now: r.start_round(now))
@@ -426,10 +506,16 @@ class MeetingScreen(Screen[None]):
         await self._round_op("pass", lambda r, now: r.pass_(now))
 
     async def action_more_time(self) -> None:
-        await self._round_op("add", lambda r, _now: r.add_time(60))
+        if self.mode == "discussion":
+            await self.discussion_op("add", lambda d, _now: d.add_time(60))
+        else:
+            await self._round_op("add", lambda r, _now: r.add_time(60))
 
     async def action_less_time(self) -> None:
-        await self._round_op("subtract", lambda r, _now: r.add_time(-60))
+        if self.mode == "discussion":
+            await self.discussion_op("subtract", lambda d, _now: d.add_time(-60))
+        else:
+            await self._round_op("subtract", lambda r, _now: r.add_time(-60))
 
     async def action_end_round(self) -> None:
         await self._round_op("end", lambda r, now: r.end(now))
@@ -470,6 +556,9 @@ class MeetingScreen(Screen[None]):
             self.app.notify(f"Round order: {ORDER_LABELS[mode]}.", markup=False)
 
     async def action_move(self, offset: int) -> None:
+        if self.mode == "queue":
+            await self.move_issue(offset)
+            return
         member_id = self.highlighted_member()
         current = self.current_round()
         if member_id is None or current is None:
