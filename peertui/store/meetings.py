@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from peertui.core import rules
 from peertui.core.agenda import PRESETS, AgendaTemplate, Phase
+from peertui.core.discussion import Discussion
 from peertui.core.models import Attendee, Group, MeetingState, Member
 from peertui.core.rules import InvalidInput
 from peertui.core.timer import (
@@ -351,11 +352,15 @@ class MeetingQueries:
                 if current is not None and current.is_started and not current.is_finished:
                     await _write_round(tx, meeting_id, kind, current.end(now), prompt)
             # A discussion left open is carried over, its timebox stopped where it was.
-            if state.discussing_issue_id is not None:
+            open_discussion = await tx.fetchone(
+                "SELECT id, state FROM discussions WHERE meeting_id = ? AND ended_at IS NULL",
+                (meeting_id,),
+            )
+            if open_discussion is not None:
+                stopped = Discussion.from_dict(json.loads(open_discussion["state"])).stop(now)
                 await tx.execute(
-                    "UPDATE discussions SET ended_at = ?, outcome = 'carried'"
-                    " WHERE meeting_id = ? AND ended_at IS NULL",
-                    (now, meeting_id),
+                    "UPDATE discussions SET state = ?, ended_at = ?, outcome = 'carried' WHERE id = ?",
+                    (json.dumps(stopped.to_dict()), now, open_discussion["id"]),
                 )
             # Every issue still open has waited one more meeting.
             await tx.execute(

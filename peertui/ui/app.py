@@ -29,7 +29,7 @@ FATAL_ERRORS = (DatabaseCorrupt, NotADatabase, NewerSchema)
 class PeerTuiApp(App[int]):
     CSS_PATH = "peertui.tcss"
     TITLE = "peertui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
 
     def __init__(
         self,

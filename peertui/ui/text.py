@@ -10,3 +10,12 @@ from peertui.core.text import visible
 def literal(text: str, style: str = "") -> Text:
     """User text as a Text object: `[bold]` stays `[bold]`, an ESC shows as ␛."""
     return Text(visible(text), style=style, end="")
+
+
+def fitted(text: str, width: int, style: str = "") -> Text:
+    """User text cut to `width` cells with an ellipsis, so a table never hides that it was cut."""
+    shown = literal(text, style=style)
+    if shown.cell_len > width:
+        shown.truncate(max(1, width - 1))
+        shown.append("…", style=style)
+    return shown

@@ -51,7 +51,7 @@ class GroupFormScreen(Screen[int | None]):
                 yield Input("5", id="checkin-minutes", type="number", max_length=5)
             with Horizontal(id="member-entry"):
                 yield Input(placeholder="Member name", id="member-name")
-                yield Input(placeholder="Unix login (optional)", id="member-login")
+                yield Input(placeholder="Login (optional)", id="member-login")
                 yield Button("Add", id="add-member")
             yield OptionList(id="member-list")
             yield Static("", classes="form-error")

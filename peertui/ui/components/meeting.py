@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,7 +28,7 @@ from peertui.store import StoreError
 from peertui.ui.commands import ScreenActions
 from peertui.ui.components.meeting_queue import QUEUE_BINDINGS, QUEUE_PALETTE, QueueActions
 from peertui.ui.messages import StoreChanged
-from peertui.ui.text import literal
+from peertui.ui.text import fitted, literal
 
 ORDER_MODES = ("roster", "shuffled", "quietest")
 ORDER_LABELS = {"roster": "roster order", "shuffled": "shuffled", "quietest": "quietest first"}
@@ -139,14 +140,34 @@ class MeetingScreen(QueueActions, Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        table = self.query_one("#round", DataTable)
-        table.add_column("", key="mark", width=1)
-        table.add_column("Member", key="name", width=16)
-        table.add_column("Time", key="time", width=6)
-        table.add_column("", key="note", width=8)
-        self.mount_queue_tables()
+        self.layout_side(self.app.size.width)
         await self.reload()
         self.side_table().focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.layout_side(event.size.width):
+            self.render_state()
+
+    def layout_side(self, screen_width: int) -> bool:
+        """Size the side tables to the terminal: wider screens show longer names.
+
+        Returns True when the columns were rebuilt (the rows must be filled again).
+        """
+        extra = max(0, min(30, (screen_width - 80) // 2))
+        if self._shown.get("extra") == extra:
+            return False
+        self._shown = {"extra": extra}
+        self.query_one("#side").styles.width = 42 + extra
+        self.name_width = 16 + extra // 2
+        self.note_width = 8 + extra - extra // 2
+        table = self.query_one("#round", DataTable)
+        table.clear(columns=True)
+        table.add_column("", key="mark", width=1)
+        table.add_column("Member", key="name", width=self.name_width)
+        table.add_column("Time", key="time", width=6)
+        table.add_column("", key="note", width=self.note_width)
+        self.mount_queue_tables(extra)
+        return True
 
     async def on_store_changed(self, message: StoreChanged) -> None:
         await self.reload()
@@ -324,7 +345,13 @@ class MeetingScreen(QueueActions, Screen[None]):
         table.clear()
         for member_id, mark, name, spoken, note in rows:
             style = "dim" if mark in ("✗", "✓", "–") else ("bold" if mark == "▶" else "")
-            table.add_row(mark, literal(name, style=style), spoken, note, key=str(member_id))
+            table.add_row(
+                mark,
+                fitted(name, self.name_width, style=style),
+                spoken,
+                fitted(note, self.note_width),
+                key=str(member_id),
+            )
         if highlighted is not None and str(highlighted) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(highlighted)))
 
@@ -380,12 +407,13 @@ class MeetingScreen(QueueActions, Screen[None]):
         assert state is not None
         where = pace(state.phases, state.started_at, state.phase_index, state.phase_started_at, now)
         ends = datetime.fromtimestamp(where.forecast_end).strftime("%H:%M")
+        # The group's name goes last: on a narrow terminal it is what gets cut.
         bar = Text.assemble(
-            literal(state.group.name, style="bold"),
-            f" · {state.phase.name} ({state.phase_index + 1}/{len(state.phases)})",
+            literal(f"{state.phase.name} ({state.phase_index + 1}/{len(state.phases)})", style="bold"),
             f" · {int(where.elapsed_s // 60)} min in",
             f" · {describe_pace(where.behind_s)}",
-            f" · ends ~{ends}",
+            f" · ends ~{ends} · ",
+            literal(state.group.name),
         )
         self._set("#meeting-bar", bar)
 

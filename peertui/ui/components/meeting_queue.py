@@ -23,7 +23,7 @@ from peertui.ui.components.issue_dialogs import (
     RaiseIssueModal,
 )
 from peertui.ui.components.modals import ConfirmModal
-from peertui.ui.text import literal
+from peertui.ui.text import fitted, literal
 
 if TYPE_CHECKING:
     from peertui.ui.components.meeting import MeetingScreen
@@ -78,16 +78,23 @@ class QueueActions:
         self.parking = False
         self._asked: set[tuple[float | None, int]] = set()
 
-    def mount_queue_tables(self: MeetingScreen) -> None:
+    def mount_queue_tables(self: MeetingScreen, extra: int) -> None:
+        """(Re)build the queue and review columns; `extra` cells go to the text columns."""
+        self.title_width = 16 + extra - extra // 3
+        self.by_width = 6 + extra // 3
         queue = self.query_one("#queue", DataTable)
+        queue.clear(columns=True)
         queue.add_column("Dots", key="votes", width=4)
-        queue.add_column("Issue", key="title", width=16)
-        queue.add_column("By", key="by", width=6)
+        queue.add_column("Issue", key="title", width=self.title_width)
+        queue.add_column("By", key="by", width=self.by_width)
         queue.add_column("U", key="urgency", width=1)
         queue.add_column("Wt", key="waited", width=2)
+        self.owner_width = 10 + extra // 3
+        self.text_width = 16 + extra - extra // 3
         review = self.query_one("#review", DataTable)
-        review.add_column("Owner", key="owner", width=10)
-        review.add_column("Commitment", key="text", width=16)
+        review.clear(columns=True)
+        review.add_column("Owner", key="owner", width=self.owner_width)
+        review.add_column("Commitment", key="text", width=self.text_width)
         review.add_column("Due", key="due", width=5)
         review.add_column("", key="status", width=8)
 
@@ -181,15 +188,15 @@ class QueueActions:
             issue, discussion = self.discussion
             step = discussion.step
             steps = f" ({discussion.step_index + 1}/{len(discussion.steps)})" if len(discussion.steps) > 1 else ""
-            self._set("#prompt", literal(f"Discussing · {step.name}{steps}"))
+            self._set("#prompt", literal(f"{step.name}{steps}"))
             self._set("#speaker", literal(issue.title))
             by = f"Raised by {issue.raised_by_name}" if issue.raised_by_name else ""
             self._set("#up-next", literal(step.rule or by))
         elif mode == "queue":
             voter = state.members.get(self.voter or -1)
             who = f" · voting as {voter.name} ({self.votes_left} left)" if voter else ""
-            title = "Parking lot" if self.parking else "Issue queue"
-            self._set("#prompt", literal(f"{state.phase.name} · {title}{who}"))
+            title = "Parking lot" if self.parking else state.phase.name
+            self._set("#prompt", literal(f"{title}{who}"))
             top = self.queue[0].title if self.queue and not self.parking else "nothing queued"
             self._set("#speaker", literal(f"{len(self.queue)} {'parked' if self.parking else 'open'}"))
             self._set("#up-next", literal(f"Top of the queue: {top}"))
@@ -204,8 +211,8 @@ class QueueActions:
             rows = [
                 (
                     c.id,
-                    literal(c.owner_name),
-                    literal(c.text),
+                    fitted(c.owner_name, self.owner_width),
+                    fitted(c.text, self.text_width),
                     c.due_on[5:],
                     REVIEW_LABELS.get(self.reviewed_here(c) or "", ""),
                 )
@@ -222,8 +229,8 @@ class QueueActions:
                 (
                     issue.id,
                     dots,
-                    literal(issue.title, style=style),
-                    literal(issue.raised_by_name or "—"),
+                    fitted(issue.title, self.title_width, style=style),
+                    fitted(issue.raised_by_name or "—", self.by_width),
                     issue.urgency,
                     str(issue.meetings_waited) if issue.meetings_waited else "",
                 )
