@@ -7,9 +7,12 @@ from rich.text import Text
 from peertui.core.text import visible
 
 
-def literal(text: str, style: str = "") -> Text:
-    """User text as a Text object: `[bold]` stays `[bold]`, an ESC shows as ␛."""
-    return Text(visible(text), style=style, end="")
+def literal(text: str, style: str = "", *, multiline: bool = False) -> Text:
+    """User text as a Text object: `[bold]` stays `[bold]`, an ESC shows as ␛.
+
+    With `multiline`, newlines and tabs are kept (for text that is several lines by design).
+    """
+    return Text(visible(text, keep_newlines=multiline), style=style, end="")
 
 
 def fitted(text: str, width: int, style: str = "") -> Text:

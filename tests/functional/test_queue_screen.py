@@ -163,7 +163,7 @@ async def test_commitments_show_beside_the_speaker_and_are_marked_in_a_keystroke
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("space")  # Ann speaks
         text = screen_text(app)
-        assert "Commitments: 1 done" in text and "Draft the rota" in text
+        assert "1 done · 2 not done · 3 dropped" in text and "▸ Draft the rota" in text
         await pilot.press("2")  # not done, again: offered as a new issue
         await wait_for(pilot, lambda: "two meetings running" in screen_text(app))
         await pilot.press("y")

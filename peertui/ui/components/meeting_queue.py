@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -167,8 +168,12 @@ class QueueActions:
                 mark = REVIEW_LABELS.get(self.reviewed_here(c) or "", "")
                 pointer = "▸" if pending is not None and c.id == pending.id else " "
                 lines.append(f"{pointer} {c.text} (due {c.due_on}){' · ' + mark if mark else ''}")
-            head = "Commitments: 1 done · 2 not done · 3 dropped"
-            return literal("\n".join([head, *lines]))
+            head = "1 done · 2 not done · 3 dropped"
+            shown = Text(head, style="bold")
+            for line in lines:
+                shown.append("\n")
+                shown.append_text(literal(line))
+            return shown
         if mode == "queue":
             if self.parking:
                 return "Parking lot: enter puts the issue back in the queue · l shows the queue"
