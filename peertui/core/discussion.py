@@ -172,7 +172,10 @@ def parse_timeboxes(raw: str) -> tuple[float, ...]:
     for part in raw.replace(" ", "").split(","):
         if not part:
             continue
-        value = float(part)
+        try:
+            value = float(part)
+        except ValueError:
+            raise ValueError(f"{part!r} is not a number of minutes") from None
         if not 0 < value <= 120:
             raise ValueError("each timebox is more than 0 and at most 120 minutes")
         values.append(value)

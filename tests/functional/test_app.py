@@ -116,12 +116,32 @@ async def test_group_settings_are_saved(db_path: Path) -> None:
         await pilot.press("s")
         await type_into(pilot, "#checkin", "7")
         await type_into(pilot, "#votes", "5")
+        await type_into(pilot, "#budget", "40")
+        await type_into(pilot, "#order", "quiet")
+        await type_into(pilot, "#timeboxes", "5, 3")
+        app.screen.query_one("#protocol").value = True
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Check-in 7 min each" in screen_text(app)
     async with await Store.open(db_path) as store:
         group = await store.find_group("Circle")
         assert (group.checkin_minutes, group.votes_per_member) == (7, 5)
+        assert (group.checkin_budget_minutes, group.checkin_order) == (40, "quietest")
+        assert (group.use_protocol, group.timeboxes) == (True, "5,3")
+
+
+async def test_bad_settings_are_refused_inline_and_nothing_is_saved(db_path: Path) -> None:
+    await seed(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await type_into(pilot, "#checkin", "9")
+        await type_into(pilot, "#timeboxes", "7,zero")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Timeboxes" in screen_text(app)
+    async with await Store.open(db_path) as store:
+        assert (await store.find_group("Circle")).checkin_minutes == 5
 
 
 async def test_home_follows_changes_made_elsewhere(db_path: Path) -> None:

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from peertui.core.agenda import AgendaTemplate
+from peertui.core.discussion import parse_timeboxes
 from peertui.core.models import GroupOverview, Member, format_day
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
@@ -202,8 +203,14 @@ class HomeScreen(Screen[None]):
             return
         group_id = overview.group.id
 
-        async def save(**values: str) -> object:
-            return await self.app.store.update_group(group_id, **values)
+        async def save(*, use_protocol: bool, timeboxes: str, **values: str) -> object:
+            # Checked first, so a bad timebox list leaves the other settings unsaved too.
+            parse_timeboxes_or_raise(timeboxes)
+            group = await self.app.store.update_group(group_id, **values)
+            await self.app.store.update_group_issue_settings(
+                group_id, use_protocol=use_protocol, timeboxes=timeboxes
+            )
+            return group
 
         self.app.push_screen(GroupSettingsModal(save, overview.group), callback=self._after_edit)
 
@@ -261,6 +268,13 @@ class HomeScreen(Screen[None]):
             self.app.report(error)
             return
         await self.reload_roster(select_member=member.id)
+
+
+def parse_timeboxes_or_raise(raw: str) -> None:
+    try:
+        parse_timeboxes(raw)
+    except ValueError as error:
+        raise InvalidInput(f"Timeboxes: {error}.") from None
 
 
 def _next_meeting(overview: GroupOverview) -> str:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, Switch
 
 from peertui.core.models import Group, Member
 from peertui.core.rules import InvalidInput
@@ -53,7 +53,7 @@ class FormModal(ModalScreen[Any]):
     def compose_fields(self) -> ComposeResult:
         raise NotImplementedError
 
-    def values(self) -> dict[str, str]:
+    def values(self) -> dict[str, Any]:
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
@@ -135,6 +135,10 @@ class GroupSettingsModal(FormModal):
         yield Input(group.checkin_order, id="order", placeholder="roster, shuffled or quietest")
         yield Label("Warn at (s left)")
         yield Input(str(group.warn_seconds), id="warn", type="integer")
+        yield Label("Forum protocol")
+        yield Switch(group.use_protocol, id="protocol")
+        yield Label("Timeboxes (min)")
+        yield Input(group.timeboxes, id="timeboxes", placeholder="e.g. 7,5,3")
 
     def values(self) -> dict[str, str]:
         return {
@@ -145,6 +149,8 @@ class GroupSettingsModal(FormModal):
             "checkin_budget_minutes": self.query_one("#budget", Input).value,
             "checkin_order": self.query_one("#order", Input).value,
             "warn_seconds": self.query_one("#warn", Input).value,
+            "use_protocol": self.query_one("#protocol", Switch).value,
+            "timeboxes": self.query_one("#timeboxes", Input).value,
         }
 
 
