@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
+from peertui.core.models import Change
 from peertui.core.text import visible
 from peertui.settings import Settings
 from peertui.store import (
@@ -24,6 +28,52 @@ from peertui.ui.messages import StoreChanged
 FEED_POLL_SECONDS = 0.1
 # Errors after which the database must not be used any further in this run.
 FATAL_ERRORS = (DatabaseCorrupt, NotADatabase, NewerSchema)
+
+
+@dataclass
+class FeedChanged(Message):
+    """Posted from the feed thread: the database changed."""
+
+    changes: list[Change]
+
+
+@dataclass
+class FeedFailed(Message):
+    error: StoreError
+
+
+class FeedThread(threading.Thread):
+    """Polls PRAGMA data_version off the event loop: a sleeping thread costs far less than
+    ten Textual timer wake-ups a second, and it tells the app only when something changed."""
+
+    def __init__(self, app: App, watcher: FeedWatcher, interval: float) -> None:
+        super().__init__(name="peertui-feed", daemon=True)
+        self.app = app
+        self.watcher = watcher
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        last_error = ""
+        interval = self.interval
+        while not self.stopping.wait(interval):
+            try:
+                changes = self.watcher.poll()
+            except StoreError as error:
+                # Say it once, then keep trying, more slowly, until it clears.
+                if str(error) != last_error:
+                    last_error = str(error)
+                    self.app.post_message(FeedFailed(error))
+                interval = 1.0
+                continue
+            last_error, interval = "", self.interval
+            if changes:
+                self.app.post_message(FeedChanged(changes))
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=2)
+        self.watcher.close()
 
 
 class PeerTuiApp(App[int]):
@@ -49,7 +99,7 @@ class PeerTuiApp(App[int]):
         self.fatal_error: str | None = None
         self.start_meeting_id = meeting_id
         self._store: Store | None = None
-        self._watcher: FeedWatcher | None = None
+        self._feed: FeedThread | None = None
         self.sub_title = visible(str(db_path))
 
     @property
@@ -62,21 +112,34 @@ class PeerTuiApp(App[int]):
             self.theme = self.settings.theme
         try:
             self._store = await Store.open(self.db_path, clock=self.clock)
-            self._watcher = FeedWatcher(self.store.path, await self.store.last_change())
-            has_groups = await self.store.group_count() > 0
+            watcher = FeedWatcher(self.store.path, await self.store.last_change())
+            has_groups = self.start_meeting_id is not None or await self.store.group_count() > 0
         except StoreError as error:
             self.fail(error)
             return
-        self.set_interval(self.feed_poll_seconds, self._poll_feed, name="feed")
-        from peertui.ui.components.group_form import GroupFormScreen
+        self._feed = FeedThread(self, watcher, self.feed_poll_seconds)
+        self._feed.start()
+        if self.start_meeting_id is not None:
+            # Straight to the meeting: home is built only when the user goes there.
+            await self.open_meeting(self.start_meeting_id)
+        elif has_groups:
+            await self.go_home()
+        else:
+            from peertui.ui.components.group_form import GroupFormScreen
+
+            await self.push_screen(GroupFormScreen(first_run=True))
+
+    async def go_home(self) -> None:
+        """Back to the home screen, building it if the app started elsewhere."""
         from peertui.ui.components.home import HomeScreen
 
-        if has_groups:
-            await self.push_screen(HomeScreen())
-            if self.start_meeting_id is not None:
-                await self.open_meeting(self.start_meeting_id)
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, HomeScreen):
+                await self.pop_screen()
+        elif len(self.screen_stack) > 1:
+            await self.switch_screen(HomeScreen())
         else:
-            await self.push_screen(GroupFormScreen(first_run=True))
+            await self.push_screen(HomeScreen())
 
     async def open_meeting(self, meeting_id: int) -> None:
         from peertui.ui.components.meeting import MeetingScreen
@@ -88,17 +151,15 @@ class PeerTuiApp(App[int]):
             self.settings.theme = theme
             self.settings.save(self.settings_path)
 
-    def _poll_feed(self) -> None:
-        if self._watcher is None:
+    def on_feed_changed(self, message: FeedChanged) -> None:
+        if self._store is None:
             return
-        try:
-            changes = self._watcher.poll()
-        except StoreError as error:
-            self.report(error)
-            return
-        from_others = [change for change in changes if change.origin != self.store.origin]
+        from_others = [change for change in message.changes if change.origin != self.store.origin]
         if from_others:
             self.screen.post_message(StoreChanged(from_others))
+
+    def on_feed_failed(self, message: FeedFailed) -> None:
+        self.report(message.error)
 
     def report(self, error: Exception) -> None:
         """Tell the user about a failed action; stop if the database cannot be trusted."""
@@ -115,9 +176,9 @@ class PeerTuiApp(App[int]):
         self.push_screen(FatalErrorScreen(self.fatal_error), callback=lambda _: self.exit(return_code=2))
 
     async def on_unmount(self) -> None:
-        if self._watcher is not None:
-            self._watcher.close()
-            self._watcher = None
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
         if self._store is not None:
             await self._store.close()
             self._store = None

@@ -14,8 +14,6 @@ from peertui.core.discussion import parse_timeboxes
 from peertui.core.models import GroupOverview, Member, format_day
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.components.group_form import GroupFormScreen
-from peertui.ui.components.meeting_dialogs import StartMeetingModal
 from peertui.ui.components.modals import GroupSettingsModal, MemberModal
 from peertui.ui.messages import StoreChanged
 from peertui.ui.text import literal
@@ -185,6 +183,8 @@ class HomeScreen(Screen[None]):
                 return
             await self.app.open_meeting(meeting_id)
 
+        from peertui.ui.components.meeting_dialogs import StartMeetingModal
+
         self.app.push_screen(
             StartMeetingModal(group.name, templates, group.default_template), callback=chosen
         )
@@ -194,6 +194,8 @@ class HomeScreen(Screen[None]):
             if group_id is not None:
                 self._selected_group = group_id
                 await self.reload()
+
+        from peertui.ui.components.group_form import GroupFormScreen
 
         self.app.push_screen(GroupFormScreen(first_run=False), callback=created)
 

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, ProgressBar, Static
+from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, Static
 
 from peertui.core.agenda import describe_pace, format_duration, pace
 from peertui.core.models import MeetingState
@@ -26,6 +26,7 @@ from peertui.core.rules import InvalidInput
 from peertui.core.timer import Round, SpeakerStatus, TimerError, TurnClock
 from peertui.store import StoreError
 from peertui.ui.commands import ScreenActions
+from peertui.ui.components.timebar import TimeBar
 from peertui.ui.components.meeting_queue import QUEUE_BINDINGS, QUEUE_PALETTE, QueueActions
 from peertui.ui.messages import StoreChanged
 from peertui.ui.text import fitted, literal
@@ -42,6 +43,7 @@ STATUS_MARKS = {
 }
 
 
+ONE_LINE = {"#meeting-bar", "#clock-state"}
 SPEAKERS = Binding.Group("Speaker", compact=True)
 TIME = Binding.Group("±1m", compact=True)
 
@@ -129,7 +131,7 @@ class MeetingScreen(QueueActions, Screen[None]):
                 yield Static("", id="prompt")
                 yield Static("", id="speaker")
                 yield Digits("", id="countdown")
-                yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="progress")
+                yield TimeBar(id="progress")
                 yield Static("", id="clock-state")
                 yield Static("", id="up-next")
                 yield Static("", id="speaker-commitments")
@@ -319,7 +321,9 @@ class MeetingScreen(QueueActions, Screen[None]):
             if attendee is None:
                 continue
             note = "late" if attendee.status == "late" else ""
-            if turn.status is SpeakerStatus.SKIPPED:
+            if turn.status is SpeakerStatus.SPEAKING:
+                note = "speaking"
+            elif turn.status is SpeakerStatus.SKIPPED:
                 note = "skipped"
             elif turn.status is SpeakerStatus.PASSED:
                 note = "passed"
@@ -397,7 +401,6 @@ class MeetingScreen(QueueActions, Screen[None]):
                 status = f"Paused · {status} · space resumes"
             self._set("#clock-state", status)
             self._maybe_ring(clock, remaining)
-            self._set_speaker_time(format_duration(clock.elapsed(now)))
             self.check_timebox(now)
         self._render_bar(now)
         self._schedule_tick(clock, now)
@@ -418,21 +421,15 @@ class MeetingScreen(QueueActions, Screen[None]):
         self._set("#meeting-bar", bar)
 
     def _set(self, selector: str, content: Any) -> None:
-        """Update a widget only when what it shows changes (keeps idle repaints at zero)."""
+        """Update a widget only when what it shows changes (keeps idle repaints at zero).
+
+        One-line widgets skip the layout pass: their size cannot change.
+        """
         key = str(content) if not isinstance(content, Text) else content.markup
         if self._shown.get(selector) == key:
             return
         self._shown[selector] = key
-        self.query_one(selector, Static).update(content)
-
-    def _set_speaker_time(self, value: str) -> None:
-        current = self.current_round()
-        speaker = current[1].speaker if current else None
-        if speaker is None:
-            return
-        table = self.query_one("#round", DataTable)
-        if str(speaker) in table.rows:
-            table.update_cell(str(speaker), "time", value)
+        self.query_one(selector, Static).update(content, layout=selector not in ONE_LINE)
 
     def _set_digits(self, value: str) -> None:
         if self._shown.get("digits") != value:
@@ -440,10 +437,7 @@ class MeetingScreen(QueueActions, Screen[None]):
             self.query_one("#countdown", Digits).update(value)
 
     def _set_progress(self, progress: float, total: float) -> None:
-        value = (round(progress), round(total))
-        if self._shown.get("progress") != value:
-            self._shown["progress"] = value
-            self.query_one("#progress", ProgressBar).update(total=value[1], progress=value[0])
+        self.query_one("#progress", TimeBar).set_fraction(progress / total if total else 1.0)
 
     def _maybe_ring(self, clock: TurnClock, remaining: float) -> None:
         """At zero: a bell and a visible flash, once per turn (not again after a restart)."""
@@ -635,12 +629,12 @@ class MeetingScreen(QueueActions, Screen[None]):
         async def answered(yes: bool | None) -> None:
             if yes and await self._do(self.app.store.end_meeting(self.meeting_id)):
                 self.app.notify(f"Meeting {state.number} ended and saved.", markup=False)
-                self.dismiss(None)
+                await self.app.go_home()
 
         self.app.push_screen(
             ConfirmModal("End the meeting?", detail + "It is saved as it stands."),
             callback=answered,
         )
 
-    def action_leave(self) -> None:
-        self.dismiss(None)
+    async def action_leave(self) -> None:
+        await self.app.go_home()
