@@ -43,7 +43,7 @@ STATUS_MARKS = {
 }
 
 
-ONE_LINE = {"#meeting-bar", "#clock-state"}
+ONE_LINE = {"#meeting-bar"}
 SPEAKERS = Binding.Group("Speaker", compact=True)
 TIME = Binding.Group("±1m", compact=True)
 
@@ -132,7 +132,6 @@ class MeetingScreen(QueueActions, Screen[None]):
                 yield Static("", id="speaker")
                 yield Digits("", id="countdown")
                 yield TimeBar(id="progress")
-                yield Static("", id="clock-state")
                 yield Static("", id="up-next")
                 yield Static("", id="speaker-commitments")
             with ContentSwitcher(id="side", initial="round"):
@@ -370,8 +369,7 @@ class MeetingScreen(QueueActions, Screen[None]):
         stage = self.query_one("#stage")
         if clock is None:
             self._set_digits(format_duration(current[1].default_allotted_s if current else 0))
-            self._set("#clock-state", "Press space to start the round.")
-            self._set_progress(0, 1)
+            self._set_clock(0, 1, "Press space to start the round.")
             stage.set_class(False, "-warning")
             stage.set_class(False, "-overtime")
         else:
@@ -382,7 +380,6 @@ class MeetingScreen(QueueActions, Screen[None]):
                 self._set_digits("+" + format_duration(math.floor(-remaining)))
             else:
                 self._set_digits(format_duration(math.ceil(remaining)))
-            self._set_progress(min(clock.elapsed(now), clock.allotted_s), clock.allotted_s or 1)
             stage.set_class(warning, "-warning")
             stage.set_class(overtime, "-overtime")
             left = format_duration(math.ceil(max(remaining, 0)))
@@ -399,7 +396,7 @@ class MeetingScreen(QueueActions, Screen[None]):
                 status = f"{left} left of {of}"
             if clock.is_paused:
                 status = f"Paused · {status} · space resumes"
-            self._set("#clock-state", status)
+            self._set_clock(min(clock.elapsed(now), clock.allotted_s), clock.allotted_s or 1, status)
             self._maybe_ring(clock, remaining)
             self.check_timebox(now)
         self._render_bar(now)
@@ -436,8 +433,8 @@ class MeetingScreen(QueueActions, Screen[None]):
             self._shown["digits"] = value
             self.query_one("#countdown", Digits).update(value)
 
-    def _set_progress(self, progress: float, total: float) -> None:
-        self.query_one("#progress", TimeBar).set_fraction(progress / total if total else 1.0)
+    def _set_clock(self, progress: float, total: float, status: str) -> None:
+        self.query_one("#progress", TimeBar).show(progress / total if total else 1.0, status)
 
     def _maybe_ring(self, clock: TurnClock, remaining: float) -> None:
         """At zero: a bell and a visible flash, once per turn (not again after a restart)."""
