@@ -190,6 +190,35 @@ MIGRATIONS: list[str] = [
     CREATE INDEX votes_by_meeting ON votes (meeting_id, member_id);
     CREATE INDEX commitments_by_issue ON commitments (issue_id);
     """,
+    # 3 -> 4: several terminals in one meeting: sessions (presence), the facilitator, hands.
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        member_id INTEGER REFERENCES members(id),
+        login TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('member', 'observer')),
+        pid INTEGER NOT NULL,
+        started_at REAL NOT NULL,
+        seen_at REAL NOT NULL
+    );
+    CREATE INDEX sessions_by_meeting ON sessions (meeting_id, seen_at);
+    ALTER TABLE meetings ADD COLUMN facilitator_session TEXT;
+    CREATE TABLE hands (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+        member_id INTEGER NOT NULL REFERENCES members(id),
+        kind TEXT NOT NULL CHECK (kind IN ('question', 'reply', 'point')),
+        raised_at REAL NOT NULL,
+        lowered_at REAL,
+        called INTEGER NOT NULL DEFAULT 0 CHECK (called IN (0, 1))
+    );
+    CREATE INDEX hands_open ON hands (meeting_id, lowered_at);
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
