@@ -17,6 +17,7 @@ from peertui.core.models import Commitment, next_meeting_on
 from peertui.core.queue import QueuedIssue, check_vote, manual_ranks, sort_queue
 from peertui.core.rules import InvalidInput
 from peertui.store.errors import NotFound
+from peertui.store.presence import require_facilitator, require_group_facilitator
 
 if TYPE_CHECKING:
     from peertui.store.store import Store
@@ -217,6 +218,7 @@ class IssueQueries:
         if mode not in ("votes", "urgency", "age", "manual"):
             raise InvalidInput("Sort by votes, urgency, age or manual order.")
         async with self.transaction() as tx:
+            await require_group_facilitator(tx, group_id, self.origin, self.clock())
             await tx.execute("UPDATE groups SET queue_sort = ? WHERE id = ?", (mode, group_id))
             tx.changed(group_id, "group", group_id, "queue_sort")
 
@@ -229,6 +231,7 @@ class IssueQueries:
         target = max(0, min(len(ids) - 1, index + offset))
         ids.insert(target, ids.pop(index))
         async with self.transaction() as tx:
+            await require_group_facilitator(tx, group_id, self.origin, self.clock())
             await tx.executemany(
                 "UPDATE issues SET queue_rank = ? WHERE id = ? AND group_id = ?",
                 [(rank, i, group_id) for i, rank in manual_ranks(ids).items()],
@@ -245,6 +248,7 @@ class IssueQueries:
             target = await tx.fetchone("SELECT * FROM issues WHERE id = ?", (target_id,))
             if source is None or target is None or source["group_id"] != target["group_id"]:
                 raise NotFound("Both issues must exist in the same group.")
+            await require_group_facilitator(tx, source["group_id"], self.origin, self.clock())
             if source["status"] != "open" or target["status"] != "open":
                 raise InvalidInput("Only open issues can be merged.")
             if await tx.fetchone(
@@ -278,6 +282,7 @@ class IssueQueries:
                 raise NotFound(f"There is no issue with id {issue_id}.")
             if row["status"] != "parked":
                 raise InvalidInput("Only parked issues go back to the queue.")
+            await require_group_facilitator(tx, row["group_id"], self.origin, self.clock())
             await tx.execute(
                 "UPDATE issues SET status = 'open', closed_meeting_id = NULL, closed_at = NULL"
                 " WHERE id = ?",
@@ -291,6 +296,7 @@ class IssueQueries:
         """Take an issue into discussion: its timebox (the estimate) starts at once."""
         now = self.clock()
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             meeting = await tx.fetchone(
                 "SELECT m.*, g.use_protocol, g.timeboxes FROM meetings m JOIN groups g"
                 " ON g.id = m.group_id WHERE m.id = ?",
@@ -334,6 +340,7 @@ class IssueQueries:
 
     async def change_discussion(self: Store, meeting_id: int, operation: DiscussionOperation, what: str) -> Discussion:
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             row = await tx.fetchone(
                 "SELECT d.id, d.state, m.group_id, m.discussing_issue_id FROM discussions d"
                 " JOIN meetings m ON m.id = d.meeting_id WHERE d.meeting_id = ?"
@@ -375,6 +382,7 @@ class IssueQueries:
             checked.append((action_text, owner_id, _due(due)))
         now = self.clock()
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             meeting = await tx.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
             issue = await tx.fetchone("SELECT * FROM issues WHERE id = ?", (issue_id,))
             if meeting is None or issue is None or issue["group_id"] != meeting["group_id"]:
@@ -487,6 +495,7 @@ class IssueQueries:
             raise InvalidInput("A commitment is done, not done or dropped.")
         now = self.clock()
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             commitment = await tx.fetchone("SELECT * FROM commitments WHERE id = ?", (commitment_id,))
             if commitment is None:
                 raise NotFound(f"There is no commitment with id {commitment_id}.")

@@ -29,6 +29,7 @@ from peertui.core.timer import (
     split_budget,
 )
 from peertui.store.errors import NotFound
+from peertui.store.presence import require_facilitator
 
 if TYPE_CHECKING:
     from peertui.store.store import Store, Transaction
@@ -186,6 +187,7 @@ class MeetingQueries:
     ) -> Round:
         """Apply a pure round operation atomically; TimerError propagates unchanged."""
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             row = await tx.fetchone(
                 "SELECT r.state, r.prompt, m.group_id, m.ended_at FROM rounds r"
                 " JOIN meetings m ON m.id = r.meeting_id WHERE r.meeting_id = ? AND r.kind = ?",
@@ -236,6 +238,7 @@ class MeetingQueries:
             raise InvalidInput(f"Unknown attendance status {status!r}.")
         now = self.clock()
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             meeting = await tx.fetchone(
                 "SELECT group_id, ended_at FROM meetings WHERE id = ?", (meeting_id,)
             )
@@ -275,6 +278,7 @@ class MeetingQueries:
 
     async def _update_attendee(self: Store, meeting_id: int, member_id: int, column: str, value: Any) -> None:
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             cursor = await tx.execute(
                 f"UPDATE attendance SET {column} = ? WHERE meeting_id = ? AND member_id = ?",  # noqa: S608
                 (value, meeting_id, member_id),
@@ -296,6 +300,7 @@ class MeetingQueries:
             raise InvalidInput("There is no such phase in the agenda.")
         now = self.clock()
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             await tx.execute(
                 "UPDATE meetings SET phase_index = ?, phase_started_at = ? WHERE id = ?",
                 (index, now, meeting_id),
@@ -316,6 +321,7 @@ class MeetingQueries:
         if len(phases) != len(state.phases):
             raise InvalidInput("The agenda keeps its phases; only their minutes change here.")
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             await tx.execute(
                 "UPDATE meetings SET agenda = ? WHERE id = ?", (_agenda_json(phases), meeting_id)
             )
@@ -345,6 +351,7 @@ class MeetingQueries:
             return
         now = self.clock()
         async with self.transaction() as tx:
+            await require_facilitator(tx, meeting_id, self.origin, self.clock())
             for kind, current, prompt in (
                 ("checkin", state.checkin, state.checkin_prompt),
                 ("closing", state.closing, CLOSING_PROMPT),

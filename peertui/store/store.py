@@ -29,6 +29,7 @@ from peertui.store.errors import (
 )
 from peertui.store.issues import IssueQueries
 from peertui.store.meetings import MeetingQueries
+from peertui.store.presence import PresenceQueries
 from peertui.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
@@ -120,7 +121,7 @@ class Transaction:
         self.changes.append((group_id, entity, entity_id, kind))
 
 
-class Store(MeetingQueries, IssueQueries):
+class Store(MeetingQueries, IssueQueries, PresenceQueries):
     """All reads and writes of one database file. Open with `await Store.open(path)`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path, actor: str, clock: Clock) -> None:
@@ -129,6 +130,7 @@ class Store(MeetingQueries, IssueQueries):
         self.actor = actor
         self.origin = uuid.uuid4().hex
         self.clock = clock
+        self.observer = False  # an observing terminal writes nothing but its presence
         self._closed = False
 
     # ----------------------------------------------------------------- lifecycle
@@ -221,8 +223,10 @@ class Store(MeetingQueries, IssueQueries):
             raise translate(error, self.path) from None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
+    async def transaction(self, *, presence: bool = False) -> AsyncIterator[Transaction]:
         """BEGIN IMMEDIATE ... COMMIT, appending the transaction's changes to the feed."""
+        if self.observer and not presence:
+            raise InvalidInput("You are observing this meeting: nothing can be changed from here.")
         tx = Transaction(self._db)
         try:
             await self._db.execute("BEGIN IMMEDIATE")

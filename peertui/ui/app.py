@@ -89,6 +89,8 @@ class PeerTuiApp(App[int]):
         settings_path: Path | None = None,
         feed_poll_seconds: float = FEED_POLL_SECONDS,
         meeting_id: int | None = None,
+        identity: str | None = None,
+        observe: bool = False,
     ) -> None:
         super().__init__()
         self.db_path = db_path
@@ -98,6 +100,8 @@ class PeerTuiApp(App[int]):
         self.feed_poll_seconds = feed_poll_seconds
         self.fatal_error: str | None = None
         self.start_meeting_id = meeting_id
+        self.identity = identity  # --as NAME: who this terminal is, instead of the Unix login
+        self.observe = observe
         self._store: Store | None = None
         self._feed: FeedThread | None = None
         self.sub_title = visible(str(db_path))
@@ -112,6 +116,7 @@ class PeerTuiApp(App[int]):
             self.theme = self.settings.theme
         try:
             self._store = await Store.open(self.db_path, clock=self.clock)
+            self._store.observer = self.observe
             watcher = FeedWatcher(self.store.path, await self.store.last_change())
             has_groups = self.start_meeting_id is not None or await self.store.group_count() > 0
         except StoreError as error:
@@ -180,5 +185,9 @@ class PeerTuiApp(App[int]):
             self._feed.stop()
             self._feed = None
         if self._store is not None:
+            try:
+                await self._store.leave_meetings()
+            except StoreError:
+                pass  # presence times out on its own
             await self._store.close()
             self._store = None

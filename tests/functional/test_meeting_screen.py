@@ -203,6 +203,8 @@ async def test_a_second_terminal_follows_the_round(db_path: Path, clock: FakeClo
     app = make_app(db_path, clock=clock, meeting_id=meeting_id, feed_poll_seconds=0.05)
     async with app.run_test(size=(80, 24)) as pilot:
         async with await Store.open(db_path, clock=clock) as other:
+            await other.join_meeting(meeting_id, None)
+            await app.store.hand_over(meeting_id, other.origin)
             await other.change_round(meeting_id, "checkin", lambda r, now: r.start_round(now), "s")
             await other.change_round(meeting_id, "checkin", lambda r, now: r.next(now), "n")
         await wait_for(pilot, lambda: "Up next: Chen" in screen_text(app))

@@ -27,6 +27,11 @@ from peertui.core.timer import Round, SpeakerStatus, TimerError, TurnClock
 from peertui.store import StoreError
 from peertui.ui.commands import ScreenActions
 from peertui.ui.components.timebar import TimeBar
+from peertui.ui.components.meeting_presence import (
+    PRESENCE_BINDINGS,
+    PRESENCE_PALETTE,
+    PresenceActions,
+)
 from peertui.ui.components.meeting_queue import QUEUE_BINDINGS, QUEUE_PALETTE, QueueActions
 from peertui.ui.messages import StoreChanged
 from peertui.ui.text import fitted, literal
@@ -43,7 +48,7 @@ STATUS_MARKS = {
 }
 
 
-ONE_LINE = {"#meeting-bar"}
+ONE_LINE = {"#meeting-bar", "#presence"}
 SPEAKERS = Binding.Group("Speaker", compact=True)
 TIME = Binding.Group("±1m", compact=True)
 
@@ -59,10 +64,11 @@ REVIEW_ACTIONS = {"review"}
 ANY_MODE = {
     "next_phase", "previous_phase", "toggle_absent", "mark_late", "ratings", "closing_word",
     "end_meeting", "agenda", "leave", "raise_issue", "command_palette",
+    "raise_hand", "call_hand", "take_over", "hand_over",
 }
 
 
-class MeetingScreen(QueueActions, Screen[None]):
+class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     COMMANDS = Screen.COMMANDS | {ScreenActions}
     BINDINGS = [
         Binding("space", "toggle", "Start/pause"),
@@ -86,9 +92,11 @@ class MeetingScreen(QueueActions, Screen[None]):
         Binding("G", "agenda", "Agenda", show=False),
         Binding("escape", "leave", "Home", show=False),
         *QUEUE_BINDINGS,
+        *PRESENCE_BINDINGS,
     ]
     PALETTE = [
         *QUEUE_PALETTE,
+        *PRESENCE_PALETTE,
         ("Start or pause the timer", "space", "toggle"),
         ("Next speaker", "n: the speaker is done; the next one starts", "next_speaker"),
         ("Previous speaker", "p: give the floor back to the one before", "previous_speaker"),
@@ -121,11 +129,13 @@ class MeetingScreen(QueueActions, Screen[None]):
         self._shown: dict[str, Any] = {}
         self._mode = ""
         self.init_queue()
+        self.init_presence()
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         yield Static("", id="meeting-bar")
+        yield Static("", id="presence")
         with Horizontal(id="meeting-body"):
             with Vertical(id="stage"):
                 yield Static("", id="prompt")
@@ -143,6 +153,8 @@ class MeetingScreen(QueueActions, Screen[None]):
     async def on_mount(self) -> None:
         self.layout_side(self.app.size.width)
         await self.reload()
+        await self.join()
+        await self.heartbeat()
         self.side_table().focus()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -171,7 +183,11 @@ class MeetingScreen(QueueActions, Screen[None]):
         return True
 
     async def on_store_changed(self, message: StoreChanged) -> None:
-        await self.reload()
+        if message.touches("presence", "hand"):
+            await self.load_presence()
+            self.render_presence()
+        if any(change.entity not in ("presence", "hand") for change in message.changes):
+            await self.reload()
 
     @property
     def mode(self) -> str:
@@ -191,6 +207,8 @@ class MeetingScreen(QueueActions, Screen[None]):
         return self.query_one(f"#{table_id}", DataTable)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.may(action):
+            return False
         if action == "review":
             return self.mode == "review" or (
                 self.state is not None and self.state.phase.kind == "checkin"

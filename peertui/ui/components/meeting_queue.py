@@ -114,7 +114,9 @@ class QueueActions:
                 state.group.id, statuses=statuses, meeting_id=self.meeting_id
             )
             here = [a.member.id for a in state.attendees if a.here]
-            if self.voter not in here:
+            if not self.facilitating and self.me is not None:
+                self.voter = self.me.id  # members place their own dots
+            elif self.voter not in here:
                 mine = [a.member.id for a in state.attendees if a.member.login == store.actor]
                 self.voter = (mine or here or [None])[0]
             if self.voter is not None:
@@ -259,7 +261,7 @@ class QueueActions:
 
     def check_timebox(self: MeetingScreen, now: float) -> None:
         """When the discussion's timebox runs out, ask once: continue, or move on?"""
-        if self.mode != "discussion" or self.discussion is None:
+        if self.mode != "discussion" or self.discussion is None or not self.facilitating:
             return
         issue, discussion = self.discussion
         if not discussion.clock.is_running or not discussion.timebox_over(now):
