@@ -74,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     meeting.add_argument(
         "--template", metavar="NAME", help="agenda for a new meeting (default: the group's usual)"
     )
+    meeting.add_argument(
+        "--observe", action="store_true", help="watch the meeting in progress; change nothing"
+    )
+    meeting.add_argument(
+        "--as",
+        dest="identity",
+        metavar="NAME",
+        help="who this terminal is (a member's name or login) instead of your Unix login",
+    )
     meeting.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
 
     group = commands.add_parser("group", help="create and list groups")
@@ -137,6 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     issue_list.add_argument("--json", action="store_true", help="machine-readable output")
 
+    share = commands.add_parser(
+        "share",
+        parents=[common],
+        help="move a group's database into a folder shared with a Unix group",
+        description="Move (or, when the database holds other groups too, copy) the group's"
+        " database into DIR, shared with the Unix group NAME: the folder setgid 2770, the"
+        " files 0660. Prints the command members run to join. Everyone must be on this"
+        " machine: SQLite does not work over network file systems.",
+    )
+    share.add_argument("group", metavar="GROUP", help="group name or id")
+    share.add_argument("--path", metavar="DIR", type=Path, required=True)
+    share.add_argument("--unix-group", metavar="NAME", required=True)
+
     followup = commands.add_parser(
         "followup",
         parents=[common],
@@ -147,6 +169,74 @@ def build_parser() -> argparse.ArgumentParser:
     followup.add_argument("group", metavar="GROUP", help="group name or id")
     followup.add_argument("--member", metavar="NAME", help="only this member's (name or login)")
     followup.add_argument("--json", action="store_true", help="machine-readable output")
+
+    review = commands.add_parser(
+        "review",
+        parents=[common],
+        help="open the app on the group's history: meetings, issues, commitments, health",
+    )
+    review.add_argument("group", metavar="GROUP", help="group name or id")
+    review.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
+
+    search = commands.add_parser(
+        "search",
+        parents=[common],
+        help="full-text search of the group's issues, actions and shared notes",
+        description="Search the group's issues (title, details, outcome), actions and shared "
+        "notes. Words match at their start and without accents; all must match. "
+        '"exact words" for a phrase; AND, OR, NOT and brackets combine them.',
+    )
+    search.add_argument("group", metavar="GROUP", help="group name or id")
+    search.add_argument("query", metavar="QUERY", help="what to look for, e.g. 'rota budget'")
+    search.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="at most N results (default 50)"
+    )
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="a meeting's minutes (Markdown or JSON), or the whole group as a backup file",
+        description="Write a meeting's minutes, ready to paste into an email: attendance, "
+        "decisions, actions by owner, issues carried over, ratings and shared notes. "
+        "Check-ins and presenter-only notes are confidential and left out unless "
+        "--include-confidential. With --all, write the whole group (everything, confidential "
+        "content included) as a JSON file that 'peertui import' reads back. Files are "
+        "written readable by you only (0600).",
+    )
+    export.add_argument("group", metavar="GROUP", help="group name or id")
+    export.add_argument(
+        "--meeting",
+        metavar="N|latest",
+        help="the meeting's number in the group; latest (the default) is the most recent "
+        "meeting that has ended, or the one in progress if none has ended yet",
+    )
+    export.add_argument(
+        "--format", choices=["md", "json"], help="md (default) or json; --all is always json"
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (0600); '-' or none: standard output"
+    )
+    export.add_argument(
+        "--include-confidential",
+        action="store_true",
+        help="include check-ins and presenter-only notes in the minutes",
+    )
+    export.add_argument(
+        "--all", action="store_true", help="the whole group as JSON, for backup or a move"
+    )
+
+    import_ = commands.add_parser(
+        "import",
+        parents=[common],
+        help="recreate a group from a file written by 'peertui export GROUP --all'",
+        description="Recreate a group, its whole history included, from a file written by "
+        "'peertui export GROUP --all'; all or nothing, in one transaction.",
+    )
+    import_.add_argument("file", metavar="FILE", help="the group file ('-': standard input)")
+    import_.add_argument(
+        "--name", metavar="NEW", help="import under this name (when the name is taken)"
+    )
     return parser
 
 
@@ -184,9 +274,26 @@ def _main(argv: list[str]) -> int:
         return demo(args, getattr(args, "db", None))
     if args.command == "meeting":
         meeting_id = asyncio.run(_with_store(db, _open_meeting, args))
-        return run_app(db, mouse=not getattr(args, "no_mouse", False), meeting_id=meeting_id)
+        return run_app(
+            db,
+            mouse=not getattr(args, "no_mouse", False),
+            meeting_id=meeting_id,
+            identity=args.identity,
+            observe=args.observe,
+        )
+    if args.command == "export":
+        return asyncio.run(_with_store(db, _export, args))
+    if args.command == "import":
+        return _import(args, db)
+    if args.command == "share":
+        return _share(args, db)
     if args.command == "followup":
         return asyncio.run(_with_store(db, _followup, args))
+    if args.command == "search":
+        return asyncio.run(_with_store(db, _search, args))
+    if args.command == "review":
+        group_id = asyncio.run(_with_store(db, _find_group_id, args))
+        return run_app(db, mouse=not getattr(args, "no_mouse", False), review_group=group_id)
     handlers: dict[tuple[str, str], Callable[[Store, argparse.Namespace], Awaitable[int]]] = {
         ("group", "add"): _group_add,
         ("group", "list"): _group_list,
@@ -204,9 +311,24 @@ async def _with_store(
 ) -> int:
     store = await Store.open(db)
     try:
+        warning = await store.exposure_warning()
+        if warning:
+            print(f"peertui: warning: {visible(warning)}", file=sys.stderr)
         return await handler(store, args)
     finally:
         await store.close()
+
+
+def _share(args: argparse.Namespace, db: Path) -> int:
+    import shlex
+
+    from peertui.store.share import share_group
+
+    target = asyncio.run(share_group(db, args.group, args.path, args.unix_group))
+    print(f"Shared in {target} with the Unix group {args.unix_group!r} (folder 2770, files 0660).")
+    print("Members join the meeting with:")
+    print(f"  peertui meeting {shlex.quote(visible(args.group))} --db {shlex.quote(str(target))}")
+    return EXIT_OK
 
 
 def run_app(
@@ -215,10 +337,19 @@ def run_app(
     mouse: bool = True,
     on_exit: Callable[[], None] | None = None,
     meeting_id: int | None = None,
+    review_group: int | None = None,
+    identity: str | None = None,
+    observe: bool = False,
 ) -> int:
     from peertui.ui.app import PeerTuiApp  # Textual loads only when the app runs
 
-    app = PeerTuiApp(db, meeting_id=meeting_id)
+    app = PeerTuiApp(
+        db,
+        meeting_id=meeting_id,
+        review_group=review_group,
+        identity=identity,
+        observe=observe,
+    )
     try:
         app.run(mouse=mouse)
     finally:
@@ -274,9 +405,13 @@ def demo(args: argparse.Namespace, db: Path | None) -> int:
 async def _open_meeting(store: Store, args: argparse.Namespace) -> int:
     """The meeting in progress, or a new one with the chosen (or usual) agenda."""
     group = await store.find_group(args.group)
+    if args.identity:
+        await store.find_member(group.id, args.identity)  # one clear line if unknown
     meeting_id = await store.meeting_in_progress(group.id)
     if meeting_id is not None:
         return meeting_id
+    if args.observe:
+        raise UsageError(f"no meeting of {visible(group.name)!r} is in progress to observe")
     wanted = args.template or group.default_template
     templates = await store.templates(group.id)
     template = next((t for t in templates if t.name.lower() == wanted.lower()), None)
@@ -500,6 +635,66 @@ async def _followup(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- between meetings
+
+
+async def _find_group_id(store: Store, args: argparse.Namespace) -> int:
+    return (await store.find_group(args.group)).id
+
+
+async def _search(store: Store, args: argparse.Namespace) -> int:
+    if not 1 <= args.limit <= 1000:
+        raise UsageError("--limit must be from 1 to 1000")
+    group = await store.find_group(args.group)
+    result = await store.search(group.id, args.query, limit=args.limit)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "kind": hit.kind,
+                        "id": hit.id,
+                        "issue_id": hit.issue_id,
+                        "meeting_id": hit.meeting_id,
+                        "meeting_number": hit.meeting_number,
+                        "date": format_day(hit.at),
+                        "title": hit.title or None,
+                        "status": hit.status or None,
+                        "who": hit.who or None,
+                        "snippet": hit.snippet_text,
+                    }
+                    for hit in result.hits
+                ],
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if not result.hits:
+        print(f"No matches for {visible(args.query)!r} in {visible(group.name)!r}.")
+        return EXIT_OK
+    count = f"{len(result.hits)}{'+' if result.more else ''}"
+    noun = "match" if count == "1" else "matches"
+    print(f"{count} {noun} for {visible(args.query)!r} in {visible(group.name)!r}, best first")
+    labels = {"issue": "Issue", "commitment": "Action", "note": "Note"}
+    for hit in result.hits:
+        where = [f"{labels.get(hit.kind, hit.kind)} {hit.id}"]
+        if hit.meeting_number is not None:
+            where.append(f"meeting {hit.meeting_number}")
+        where.append(format_day(hit.at))
+        if hit.status:
+            where.append(hit.status)
+        if hit.who:
+            where.append(visible(hit.who))
+        print()
+        print(" · ".join(where))
+        if hit.title:
+            print(f"  {visible(hit.title)}")
+        print(f"  {visible(hit.snippet_text)}")
+    if result.more:
+        print(f"\n(more than {args.limit}; narrow the search or raise --limit)")
+    return EXIT_OK
+
+
 def _utc_iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat(timespec="seconds")
 
@@ -508,3 +703,97 @@ def _print_table(headers: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows)]
     for row in [headers, *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+# ---------------------------------------------------------------- export and import
+
+
+async def _export(store: Store, args: argparse.Namespace) -> int:
+    from peertui.core.minutes import minutes_dict, render_markdown
+    from peertui.store.export import group_file_text
+
+    if args.all:
+        if args.meeting is not None:
+            raise UsageError("--all exports every meeting; leave out --meeting")
+        if args.format == "md":
+            raise UsageError("--all writes JSON only (--format json)")
+    meeting = _meeting_number(args.meeting)
+    group = await store.find_group(args.group)
+    if args.all:
+        archive = await store.group_archive(group.id)
+        text = group_file_text(archive)
+        what = f"{visible(group.name)!r} ({len(archive.meetings)} meetings)"
+    else:
+        minutes = await store.meeting_minutes(
+            group.id, meeting, include_confidential=args.include_confidential
+        )
+        if args.format == "json":
+            text = json.dumps(minutes_dict(minutes), indent=2) + "\n"
+        else:
+            text = render_markdown(minutes)
+        what = f"the minutes of meeting {minutes.number} of {visible(group.name)!r}"
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        _write_private(Path(args.output), text)
+        print(f"Wrote {what} to {visible(args.output)}")
+    return EXIT_OK
+
+
+def _meeting_number(raw: str | None) -> int | None:
+    if raw is None or raw.strip().lower() == "latest":
+        return None
+    if raw.strip().isdigit() and int(raw) > 0:
+        return int(raw)
+    raise UsageError(f"--meeting is a meeting number (1, 2, ...) or 'latest', not {raw!r}")
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a whole file readable by its owner only (0600), replacing it in one step."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write there ({error.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), 0o600)
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write ({error.strerror})") from None
+
+
+def _import(args: argparse.Namespace, db: Path) -> int:
+    """Read and check the whole file before the database is even opened: a bad file writes
+    nothing, not even a new database."""
+    from peertui.core.rules import group_name
+    from peertui.store.export import parse_group_file
+
+    source = "standard input" if args.file == "-" else args.file
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as error:
+        raise UsageError(f"{source}: cannot read ({error.strerror})") from None
+    try:
+        archive = parse_group_file(raw)
+    except InvalidInput as error:
+        raise UsageError(f"{source}: {error}") from None
+    if args.name is not None:
+        archive.name = group_name(args.name)
+
+    async def write(store: Store, _args: argparse.Namespace) -> int:
+        if any(o.group.name == archive.name for o in await store.list_groups()):
+            hint = "choose another name with --name NEW" if args.name else "import it under another name with --name NEW"
+            raise UsageError(f"a group named {visible(archive.name)!r} already exists in {db}; {hint}")
+        group = await store.import_archive(archive)
+        print(
+            f"Imported {visible(group.name)!r} (group id {group.id}): {len(archive.members)} "
+            f"members, {len(archive.meetings)} meetings, {len(archive.issues)} issues."
+        )
+        return EXIT_OK
+
+    return asyncio.run(_with_store(db, write, args))

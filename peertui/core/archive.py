@@ -1,11 +1,14 @@
 """A whole group's history as plain values: what the demo generator builds and the store imports.
 
 Entities refer to each other by `key`, local to the archive; the store maps keys to row ids.
+Presence (the `sessions` table and `meetings.facilitator_session`) is not part of an archive:
+it names running terminals and expires within seconds, so it means nothing in another file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 ATTENDANCE = ("present", "late", "absent")
 TURN_ROUNDS = ("checkin", "closing")
@@ -15,6 +18,11 @@ ISSUE_STATUSES = ("open", "resolved", "parked", "merged")
 COMMITMENT_STATUSES = ("open", "done", "dropped")
 REVIEW_RESULTS = ("done", "not_done", "dropped")
 NOTE_VISIBILITIES = ("group", "presenter")
+ROUND_KINDS = ("checkin", "closing")
+DISCUSSION_OUTCOMES = ("resolved", "parked", "carried")
+CHECKIN_ORDERS = ("roster", "shuffled", "quietest")
+QUEUE_SORTS = ("votes", "urgency", "age", "manual")
+HAND_KINDS = ("question", "reply", "point")
 
 
 @dataclass(slots=True)
@@ -33,6 +41,11 @@ class ArchiveMeeting:
     number: int
     started_at: float
     ended_at: float | None
+    template: str = ""
+    agenda: list[dict[str, Any]] = field(default_factory=list)  # core.agenda.Phase.to_dict()s
+    phase_index: int = 0
+    phase_started_at: float | None = None
+    discussing_issue: int | None = None  # an issue key
 
 
 @dataclass(slots=True)
@@ -42,6 +55,7 @@ class ArchiveAttendance:
     status: str
     rating: int | None = None
     closing_word: str | None = None
+    arrived_at: float | None = None
 
 
 @dataclass(slots=True)
@@ -73,6 +87,8 @@ class ArchiveIssue:
     closed_meeting: int | None
     closed_at: float | None
     meetings_waited: int
+    merged_into: int | None = None  # an issue key
+    queue_rank: float | None = None
 
 
 @dataclass(slots=True)
@@ -113,6 +129,40 @@ class ArchiveNote:
 
 
 @dataclass(slots=True)
+class ArchiveRound:
+    meeting: int
+    kind: str
+    prompt: str
+    state: dict[str, Any]  # core.timer.Round.to_dict(), its member_id values being member keys
+
+
+@dataclass(slots=True)
+class ArchiveDiscussion:
+    issue: int
+    meeting: int
+    state: dict[str, Any]  # core.discussion.Discussion.to_dict()
+    started_at: float
+    ended_at: float | None
+    outcome: str | None
+
+
+@dataclass(slots=True)
+class ArchiveTemplate:
+    name: str
+    phases: list[dict[str, Any]]  # core.agenda.Phase.to_dict()s
+
+
+@dataclass(slots=True)
+class ArchiveHand:
+    meeting: int
+    member: int
+    kind: str
+    raised_at: float
+    lowered_at: float | None
+    called: bool
+
+
+@dataclass(slots=True)
 class GroupArchive:
     name: str
     checkin_minutes: float
@@ -128,3 +178,16 @@ class GroupArchive:
     commitments: list[ArchiveCommitment] = field(default_factory=list)
     reviews: list[ArchiveReview] = field(default_factory=list)
     notes: list[ArchiveNote] = field(default_factory=list)
+    # Added with backup and move; the defaults are the schema's, so older callers keep working.
+    warn_seconds: int = 30
+    checkin_budget_minutes: float | None = None
+    checkin_order: str = "roster"
+    default_template: str = "Check-in, Issues, Wrap-up"
+    use_protocol: bool = False
+    timeboxes: str = "7,5,3"
+    queue_sort: str = "votes"
+    rounds: list[ArchiveRound] = field(default_factory=list)
+    discussions: list[ArchiveDiscussion] = field(default_factory=list)
+    templates: list[ArchiveTemplate] = field(default_factory=list)
+    prompts: list[str] = field(default_factory=list)
+    hands: list[ArchiveHand] = field(default_factory=list)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from peertui.core.archive import GroupArchive
 
@@ -15,16 +17,38 @@ async def _offset(tx: Transaction, table: str) -> int:
     return row[0]
 
 
+def map_round_members(state: dict[str, Any], convert: Callable[[int], int]) -> dict[str, Any]:
+    """A round's stored state (core.timer.Round.to_dict) with each turn's member_id converted:
+    row ids to archive keys on export, keys to row ids on import."""
+    turns = [{**turn, "member_id": convert(turn["member_id"])} for turn in state["turns"]]
+    return {**state, "turns": turns}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
 async def write_archive(tx: Transaction, archive: GroupArchive) -> int:
+    # Rows may point forwards (a meeting at the issue it discusses, an issue at the one it was
+    # merged into): foreign keys are checked at COMMIT instead (the pragma resets there).
+    await tx.execute("PRAGMA defer_foreign_keys = ON")
     group_id = await tx.insert(
-        "INSERT INTO groups (name, checkin_minutes, cadence_days, votes_per_member, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO groups (name, checkin_minutes, cadence_days, votes_per_member, created_at,"
+        " warn_seconds, checkin_budget_minutes, checkin_order, default_template, use_protocol,"
+        " timeboxes, queue_sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             archive.name,
             archive.checkin_minutes,
             archive.cadence_days,
             archive.votes_per_member,
             archive.created_at,
+            archive.warn_seconds,
+            archive.checkin_budget_minutes,
+            archive.checkin_order,
+            archive.default_template,
+            int(archive.use_protocol),
+            archive.timeboxes,
+            archive.queue_sort,
         ),
     )
     member = await _offset(tx, "members")
@@ -44,15 +68,43 @@ async def write_archive(tx: Transaction, archive: GroupArchive) -> int:
         ],
     )
     await tx.executemany(
-        "INSERT INTO meetings (id, group_id, number, started_at, ended_at) VALUES (?, ?, ?, ?, ?)",
-        [(meeting + m.key, group_id, m.number, m.started_at, m.ended_at) for m in archive.meetings],
+        "INSERT INTO meetings (id, group_id, number, started_at, ended_at, template, agenda,"
+        " phase_index, phase_started_at, discussing_issue_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                meeting + m.key,
+                group_id,
+                m.number,
+                m.started_at,
+                m.ended_at,
+                m.template,
+                _json(m.agenda),
+                m.phase_index,
+                m.phase_started_at,
+                opt(issue, m.discussing_issue),
+            )
+            for m in archive.meetings
+        ],
     )
     await tx.executemany(
-        "INSERT INTO attendance (meeting_id, member_id, status, rating, closing_word)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO attendance (meeting_id, member_id, status, rating, closing_word, arrived_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (meeting + a.meeting, member + a.member, a.status, a.rating, a.closing_word)
+            (meeting + a.meeting, member + a.member, a.status, a.rating, a.closing_word, a.arrived_at)
             for a in archive.attendance
+        ],
+    )
+    await tx.executemany(
+        "INSERT INTO rounds (meeting_id, kind, prompt, state) VALUES (?, ?, ?, ?)",
+        [
+            (
+                meeting + r.meeting,
+                r.kind,
+                r.prompt,
+                _json(map_round_members(r.state, lambda key: member + key)),
+            )
+            for r in archive.rounds
         ],
     )
     await tx.executemany(
@@ -77,7 +129,8 @@ async def write_archive(tx: Transaction, archive: GroupArchive) -> int:
     await tx.executemany(
         "INSERT INTO issues (id, group_id, title, details, raised_by, raised_at, raised_meeting_id,"
         " urgency, estimate_minutes, status, outcome, closed_meeting_id, closed_at,"
-        " meetings_waited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " meetings_waited, merged_into, queue_rank)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 issue + i.key,
@@ -94,6 +147,8 @@ async def write_archive(tx: Transaction, archive: GroupArchive) -> int:
                 opt(meeting, i.closed_meeting),
                 i.closed_at,
                 i.meetings_waited,
+                opt(issue, i.merged_into),
+                i.queue_rank,
             )
             for i in archive.issues
         ],
@@ -101,6 +156,14 @@ async def write_archive(tx: Transaction, archive: GroupArchive) -> int:
     await tx.executemany(
         "INSERT INTO votes (issue_id, member_id, meeting_id, count) VALUES (?, ?, ?, ?)",
         [(issue + v.issue, member + v.member, meeting + v.meeting, v.count) for v in archive.votes],
+    )
+    await tx.executemany(
+        "INSERT INTO discussions (issue_id, meeting_id, state, started_at, ended_at, outcome)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (issue + d.issue, meeting + d.meeting, _json(d.state), d.started_at, d.ended_at, d.outcome)
+            for d in archive.discussions
+        ],
     )
     await tx.executemany(
         "INSERT INTO commitments (id, group_id, issue_id, meeting_id, owner_id, text, due_on,"
@@ -131,6 +194,22 @@ async def write_archive(tx: Transaction, archive: GroupArchive) -> int:
         [
             (meeting + n.meeting, opt(issue, n.issue), n.body, n.visibility, n.updated_at)
             for n in archive.notes
+        ],
+    )
+    await tx.executemany(
+        "INSERT INTO agenda_templates (group_id, name, phases) VALUES (?, ?, ?)",
+        [(group_id, t.name, _json(t.phases)) for t in archive.templates],
+    )
+    await tx.executemany(
+        "INSERT INTO group_prompts (group_id, text) VALUES (?, ?)",
+        [(group_id, text) for text in archive.prompts],
+    )
+    await tx.executemany(
+        "INSERT INTO hands (meeting_id, member_id, kind, raised_at, lowered_at, called)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (meeting + h.meeting, member + h.member, h.kind, h.raised_at, h.lowered_at, int(h.called))
+            for h in archive.hands
         ],
     )
     return group_id

@@ -95,6 +95,22 @@ async def require_group_facilitator(tx: Transaction, group_id: int, origin: str,
 class PresenceQueries:
     """Mixed into Store."""
 
+    async def exposure_warning(self: Store) -> str | None:
+        """Group data readable by other Unix users, though nobody shared it: say so."""
+        try:
+            mode = self.path.stat().st_mode
+        except OSError:
+            return None
+        if not mode & 0o077:
+            return None
+        rows = await self._rows("SELECT value FROM settings WHERE key = 'shared_unix_group'")
+        if rows:
+            return None
+        return (
+            f"{self.path} can be read by other users (mode {mode & 0o777:o}) but was never shared;"
+            f" run 'chmod 600 {self.path}', or share it with 'peertui share'."
+        )
+
     async def join_meeting(
         self: Store, meeting_id: int, member_id: int | None, *, observe: bool = False
     ) -> bool:

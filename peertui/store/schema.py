@@ -219,6 +219,71 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 4 -> 5: between meetings: full-text search (FTS5) and indexes for reviewing history.
+    # External-content FTS5 tables over the rows themselves, kept in step by triggers; the
+    # UPDATE triggers fire only when an indexed column is written. Filled here for existing rows.
+    """
+    CREATE VIRTUAL TABLE issues_fts USING fts5(
+        title, details, outcome,
+        content = 'issues', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER issues_fts_insert AFTER INSERT ON issues BEGIN
+        INSERT INTO issues_fts (rowid, title, details, outcome)
+        VALUES (new.id, new.title, new.details, new.outcome);
+    END;
+    CREATE TRIGGER issues_fts_delete AFTER DELETE ON issues BEGIN
+        INSERT INTO issues_fts (issues_fts, rowid, title, details, outcome)
+        VALUES ('delete', old.id, old.title, old.details, old.outcome);
+    END;
+    CREATE TRIGGER issues_fts_update AFTER UPDATE OF id, title, details, outcome ON issues BEGIN
+        INSERT INTO issues_fts (issues_fts, rowid, title, details, outcome)
+        VALUES ('delete', old.id, old.title, old.details, old.outcome);
+        INSERT INTO issues_fts (rowid, title, details, outcome)
+        VALUES (new.id, new.title, new.details, new.outcome);
+    END;
+    INSERT INTO issues_fts (issues_fts) VALUES ('rebuild');
+
+    CREATE VIRTUAL TABLE commitments_fts USING fts5(
+        text, content = 'commitments', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER commitments_fts_insert AFTER INSERT ON commitments BEGIN
+        INSERT INTO commitments_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER commitments_fts_delete AFTER DELETE ON commitments BEGIN
+        INSERT INTO commitments_fts (commitments_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TRIGGER commitments_fts_update AFTER UPDATE OF id, text ON commitments BEGIN
+        INSERT INTO commitments_fts (commitments_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO commitments_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    INSERT INTO commitments_fts (commitments_fts) VALUES ('rebuild');
+
+    -- Every note is indexed; searches return only notes shared with the group.
+    CREATE VIRTUAL TABLE notes_fts USING fts5(
+        body, content = 'notes', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts (rowid, body) VALUES (new.id, new.body);
+    END;
+    CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    END;
+    CREATE TRIGGER notes_fts_update AFTER UPDATE OF id, body ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, body) VALUES ('delete', old.id, old.body);
+        INSERT INTO notes_fts (rowid, body) VALUES (new.id, new.body);
+    END;
+    INSERT INTO notes_fts (notes_fts) VALUES ('rebuild');
+
+    -- Reviewing history: per-meeting aggregates and one issue's life, without table scans.
+    CREATE INDEX commitment_reviews_by_meeting ON commitment_reviews (meeting_id, result);
+    CREATE INDEX commitments_by_meeting ON commitments (meeting_id);
+    CREATE INDEX notes_by_issue ON notes (issue_id) WHERE issue_id IS NOT NULL;
+    CREATE INDEX issues_by_closed_meeting ON issues (closed_meeting_id)
+        WHERE closed_meeting_id IS NOT NULL;
+    CREATE INDEX issues_by_raised_meeting ON issues (raised_meeting_id)
+        WHERE raised_meeting_id IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -27,10 +27,13 @@ from peertui.store.errors import (
     StoreError,
     translate,
 )
+from peertui.store.export import ExportQueries
 from peertui.store.issues import IssueQueries
 from peertui.store.meetings import MeetingQueries
 from peertui.store.presence import PresenceQueries
+from peertui.store.review import ReviewQueries
 from peertui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from peertui.store.search import SearchQueries
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 PRIVATE_FILE = 0o600
@@ -121,7 +124,7 @@ class Transaction:
         self.changes.append((group_id, entity, entity_id, kind))
 
 
-class Store(MeetingQueries, IssueQueries, PresenceQueries):
+class Store(MeetingQueries, IssueQueries, PresenceQueries, ReviewQueries, SearchQueries, ExportQueries):
     """All reads and writes of one database file. Open with `await Store.open(path)`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path, actor: str, clock: Clock) -> None:

@@ -89,6 +89,7 @@ class PeerTuiApp(App[int]):
         settings_path: Path | None = None,
         feed_poll_seconds: float = FEED_POLL_SECONDS,
         meeting_id: int | None = None,
+        review_group: int | None = None,
         identity: str | None = None,
         observe: bool = False,
     ) -> None:
@@ -100,6 +101,7 @@ class PeerTuiApp(App[int]):
         self.feed_poll_seconds = feed_poll_seconds
         self.fatal_error: str | None = None
         self.start_meeting_id = meeting_id
+        self.start_review_group = review_group  # `peertui review GROUP`: open on its review
         self.identity = identity  # --as NAME: who this terminal is, instead of the Unix login
         self.observe = observe
         self._store: Store | None = None
@@ -118,15 +120,26 @@ class PeerTuiApp(App[int]):
             self._store = await Store.open(self.db_path, clock=self.clock)
             self._store.observer = self.observe
             watcher = FeedWatcher(self.store.path, await self.store.last_change())
-            has_groups = self.start_meeting_id is not None or await self.store.group_count() > 0
+            has_groups = (
+                self.start_meeting_id is not None
+                or self.start_review_group is not None
+                or await self.store.group_count() > 0
+            )
+            exposure = await self.store.exposure_warning()
         except StoreError as error:
             self.fail(error)
             return
+        if exposure:
+            self.notify(visible(exposure), severity="warning", markup=False, timeout=12)
         self._feed = FeedThread(self, watcher, self.feed_poll_seconds)
         self._feed.start()
         if self.start_meeting_id is not None:
             # Straight to the meeting: home is built only when the user goes there.
             await self.open_meeting(self.start_meeting_id)
+        elif self.start_review_group is not None:
+            from peertui.ui.components.review import ReviewScreen
+
+            await self.push_screen(ReviewScreen(self.start_review_group))
         elif has_groups:
             await self.go_home()
         else:

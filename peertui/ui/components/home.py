@@ -14,6 +14,7 @@ from peertui.core.discussion import parse_timeboxes
 from peertui.core.models import GroupOverview, Member, format_day
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
+from peertui.ui.commands import ScreenActions
 from peertui.ui.components.modals import GroupSettingsModal, MemberModal
 from peertui.ui.messages import StoreChanged
 from peertui.ui.text import literal
@@ -22,6 +23,8 @@ from peertui.ui.text import literal
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("m", "meeting", "Meeting"),
+        Binding("r", "review", "Review"),
+        Binding("c", "my_commitments", "My commitments", show=False),
         Binding("g", "new_group", "New group", show=False),
         Binding("s", "group_settings", "Settings"),
         Binding("a", "add_member", "Add member"),
@@ -29,6 +32,11 @@ class HomeScreen(Screen[None]):
         Binding("d", "toggle_member", "Left/back"),
         Binding("K", "move_member(-1)", "Move up", show=False),
         Binding("J", "move_member(1)", "Move down", show=False),
+    ]
+    COMMANDS = Screen.COMMANDS | {ScreenActions}
+    PALETTE = [
+        ("Review the group's history", "r: meetings, issues, search, health", "review"),
+        ("Show my commitments", "c: in the highlighted group", "my_commitments"),
     ]
 
     def __init__(self, select_group: int | None = None) -> None:
@@ -188,6 +196,18 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(
             StartMeetingModal(group.name, templates, group.default_template), callback=chosen
         )
+
+    async def action_review(self, view: str = "meetings") -> None:
+        """The highlighted group's history between meetings."""
+        overview = self.group
+        if overview is None:
+            return
+        from peertui.ui.components.review import ReviewScreen
+
+        await self.app.push_screen(ReviewScreen(overview.group.id, view=view))
+
+    async def action_my_commitments(self) -> None:
+        await self.action_review("mine")
 
     def action_new_group(self) -> None:
         async def created(group_id: int | None) -> None:
