@@ -418,7 +418,14 @@ async def _open_meeting(store: Store, args: argparse.Namespace) -> int:
     if template is None:
         names = ", ".join(repr(t.name) for t in templates)
         raise UsageError(f"no agenda template named {wanted!r}; choose one of {names}")
-    return await store.start_meeting(group.id, template)
+    try:
+        return await store.start_meeting(group.id, template)
+    except InvalidInput:
+        # Another terminal started it a moment ago: join that one.
+        meeting_id = await store.meeting_in_progress(group.id)
+        if meeting_id is None:
+            raise
+        return meeting_id
 
 
 # ---------------------------------------------------------------- groups and members
@@ -718,6 +725,10 @@ async def _export(store: Store, args: argparse.Namespace) -> int:
         if args.format == "md":
             raise UsageError("--all writes JSON only (--format json)")
     meeting = _meeting_number(args.meeting)
+    if args.output not in (None, "-"):
+        database = store.path.resolve()
+        if Path(args.output).resolve() in {database, *(Path(f"{database}{x}") for x in ("-wal", "-shm"))}:
+            raise UsageError(f"{args.output}: that is the database itself; choose another file")
     group = await store.find_group(args.group)
     if args.all:
         archive = await store.group_archive(group.id)
@@ -787,8 +798,10 @@ def _import(args: argparse.Namespace, db: Path) -> int:
 
     async def write(store: Store, _args: argparse.Namespace) -> int:
         if any(o.group.name == archive.name for o in await store.list_groups()):
-            hint = "choose another name with --name NEW" if args.name else "import it under another name with --name NEW"
-            raise UsageError(f"a group named {visible(archive.name)!r} already exists in {db}; {hint}")
+            hint = "choose another" if args.name else "import it under another name"
+            raise UsageError(
+                f"a group named {visible(archive.name)!r} already exists in {db}; {hint} with --name NEW"
+            )
         group = await store.import_archive(archive)
         print(
             f"Imported {visible(group.name)!r} (group id {group.id}): {len(archive.members)} "

@@ -298,7 +298,9 @@ async def _read_archive(store: Store, group_id: int) -> A.GroupArchive:
         for r in issues
     ]
     archive.votes = [
-        A.ArchiveVote(issue.of(r["issue_id"]), member.of(r["member_id"]), meeting.of(r["meeting_id"]), r["count"])
+        A.ArchiveVote(
+            issue.of(r["issue_id"]), member.of(r["member_id"]), meeting.of(r["meeting_id"]), r["count"]
+        )
         for r in await rows(
             "SELECT v.* FROM votes v JOIN issues i ON i.id = v.issue_id WHERE i.group_id = ?"
             " ORDER BY v.issue_id, v.member_id, v.meeting_id",
@@ -740,8 +742,8 @@ def _check(archive: A.GroupArchive) -> None:
         _state(Discussion.from_dict, d.state, f"discussions[{i}].state")
 
 
-def _choice(value: str, choices: tuple[str, ...], where: str) -> None:
-    if value not in choices:
+def _choice(value: str | None, choices: tuple[str, ...], where: str) -> None:
+    if value is not None and value not in choices:  # None: only where the field allows it
         raise GroupFileError(f"{where}: {value!r} is not one of {', '.join(choices)}.")
 
 

@@ -43,6 +43,7 @@ class MeetingSummary:
     expected: int  # on the attendance list
     average_rating: float | None
     issues: int  # issues discussed
+    titles: tuple[str, ...] = ()  # their titles
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,10 +231,14 @@ air AS (SELECT meeting_id, group_concat(seconds, ',') AS airtime FROM spoken GRO
 rev AS (
   SELECT r.meeting_id, sum(r.result = 'done') AS kept, sum(r.result != 'done') AS not_kept
   FROM ms CROSS JOIN commitment_reviews r ON r.meeting_id = ms.id GROUP BY r.meeting_id),
-disc AS (SELECT meeting_id, count(DISTINCT issue_id) AS issues FROM ({_DISCUSSED}) GROUP BY meeting_id)
+pairs AS (SELECT DISTINCT issue_id, meeting_id FROM ({_DISCUSSED})),
+disc AS (
+  SELECT p.meeting_id, count(*) AS issues, json_group_array(i.title) AS titles
+  FROM pairs p JOIN issues i ON i.id = p.issue_id GROUP BY p.meeting_id)
 SELECT ms.*, coalesce(att.expected, 0) AS expected, coalesce(att.present, 0) AS present,
   att.rating, coalesce(air.airtime, '') AS airtime, coalesce(rev.kept, 0) AS kept,
-  coalesce(rev.not_kept, 0) AS not_kept, coalesce(disc.issues, 0) AS issues
+  coalesce(rev.not_kept, 0) AS not_kept, coalesce(disc.issues, 0) AS issues,
+  coalesce(disc.titles, '[]') AS titles
 FROM ms
 LEFT JOIN att ON att.meeting_id = ms.id
 LEFT JOIN air ON air.meeting_id = ms.id
@@ -266,6 +271,7 @@ class ReviewQueries:
                 expected=row["expected"],
                 average_rating=row["rating"],
                 issues=row["issues"],
+                titles=tuple(json.loads(row["titles"])),
             )
             for row in rows
         ]

@@ -284,6 +284,22 @@ MIGRATIONS: list[str] = [
     CREATE INDEX issues_by_raised_meeting ON issues (raised_meeting_id)
         WHERE raised_meeting_id IS NOT NULL;
     """,
+    # 5 -> 6: shared notes as CRDT documents (pycrdt / Yjs): every edit kept as an update
+    # so two people typing in one pane both keep every character; `notes.body` stays the
+    # plain text (search, export) and `crdt_state` the merged document up to `crdt_seq`.
+    """
+    ALTER TABLE notes ADD COLUMN crdt_state BLOB;
+    ALTER TABLE notes ADD COLUMN crdt_seq INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE note_updates (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        note_id INTEGER NOT NULL REFERENCES notes(id),
+        data BLOB NOT NULL,
+        origin TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX note_updates_by_note ON note_updates (note_id, id);
+    CREATE INDEX notes_by_scope ON notes (meeting_id, issue_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

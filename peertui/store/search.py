@@ -53,6 +53,7 @@ class SearchHit:
     status: str  # the issue's or the action's status; "" for a note
     who: str  # raised by, or the action's owner; "" for a note
     snippet: Segments  # the matching passage; True marks the words that matched
+    title_marks: Segments = ()  # the title with its matching words marked (issues and actions)
 
     @property
     def snippet_text(self) -> str:
@@ -130,14 +131,14 @@ def fts_query(raw: str) -> str:
     # Words of punctuation only (a lone "-" or "&") match nothing: they are left out.
     tokens = [t for t in _tokens(text) if t[0] not in ("word", "phrase") or _searchable(t[1])]
     if not any(t[0] in ("word", "phrase") for t in tokens):
-        if any(t[0] == "(" for t in tokens):
-            raise InvalidInput("The brackets are empty: put words between them.")
         if any(t[0] == "op" for t in tokens):
             op = next(t[1] for t in tokens if t[0] == "op")
             raise InvalidInput(
                 f"{op} needs words on both sides, as in: rota {op} budget "
                 f'(to find the word itself, put it in quotes: "{op.lower()}").'
             )
+        if any(t[0] == "(" for t in tokens):
+            raise InvalidInput("The brackets are empty: put words between them.")
         return ""
     out: list[str] = []
     depth = 0
@@ -222,7 +223,8 @@ _DETAIL_SQL = {
     "issue": """
         SELECT i.id, i.id AS issue_id, coalesce(i.closed_meeting_id, i.raised_meeting_id)
           AS meeting_id, i.raised_at AS at, i.title, i.status, coalesce(rb.name, '') AS who,
-          snippet(issues_fts, -1, :on, :off, '…', :tokens) AS snip, mt.number AS meeting_number
+          snippet(issues_fts, -1, :on, :off, '…', :tokens) AS snip, mt.number AS meeting_number,
+          highlight(issues_fts, 0, :on, :off) AS marked
         FROM issues_fts CROSS JOIN issues i ON i.id = issues_fts.rowid
         LEFT JOIN members rb ON rb.id = i.raised_by
         LEFT JOIN meetings mt ON mt.id = coalesce(i.closed_meeting_id, i.raised_meeting_id)
@@ -231,7 +233,7 @@ _DETAIL_SQL = {
     "commitment": """
         SELECT c.id, c.issue_id, c.meeting_id, c.created_at AS at, c.text AS title, c.status,
           ow.name AS who, snippet(commitments_fts, 0, :on, :off, '…', :tokens) AS snip,
-          mt.number AS meeting_number
+          mt.number AS meeting_number, highlight(commitments_fts, 0, :on, :off) AS marked
         FROM commitments_fts CROSS JOIN commitments c ON c.id = commitments_fts.rowid
         JOIN members ow ON ow.id = c.owner_id
         LEFT JOIN meetings mt ON mt.id = c.meeting_id
@@ -241,7 +243,7 @@ _DETAIL_SQL = {
     "note": """
         SELECT n.id, n.issue_id, n.meeting_id, n.updated_at AS at, coalesce(ni.title, '') AS title,
           '' AS status, '' AS who, snippet(notes_fts, 0, :on, :off, '…', :tokens) AS snip,
-          mt.number AS meeting_number
+          mt.number AS meeting_number, '' AS marked
         FROM notes_fts CROSS JOIN notes n ON n.id = notes_fts.rowid
         LEFT JOIN issues ni ON ni.id = n.issue_id
         LEFT JOIN meetings mt ON mt.id = n.meeting_id
@@ -298,6 +300,7 @@ class SearchQueries:
                 status=row["status"],
                 who=row["who"],
                 snippet=_segments(row["snip"] or ""),
+                title_marks=_segments(row["marked"] or row["title"]),
             )
             for kind, row in ((kind, found.get((kind, id_))) for kind, id_ in order)
             if row is not None

@@ -30,6 +30,7 @@ from peertui.store.errors import (
 from peertui.store.export import ExportQueries
 from peertui.store.issues import IssueQueries
 from peertui.store.meetings import MeetingQueries
+from peertui.store.notes import NoteQueries
 from peertui.store.presence import PresenceQueries
 from peertui.store.review import ReviewQueries
 from peertui.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -124,7 +125,7 @@ class Transaction:
         self.changes.append((group_id, entity, entity_id, kind))
 
 
-class Store(MeetingQueries, IssueQueries, PresenceQueries, ReviewQueries, SearchQueries, ExportQueries):
+class Store(MeetingQueries, IssueQueries, PresenceQueries, ReviewQueries, SearchQueries, ExportQueries, NoteQueries):
     """All reads and writes of one database file. Open with `await Store.open(path)`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path, actor: str, clock: Clock) -> None:

@@ -164,6 +164,17 @@ class PeerTuiApp(App[int]):
 
         await self.push_screen(MeetingScreen(meeting_id))
 
+    async def action_quit(self) -> None:
+        """Let screens save what is pending (notes typed in the last moment), then quit."""
+        for screen in self.screen_stack:
+            before_quit = getattr(screen, "before_quit", None)
+            if before_quit is not None:
+                try:
+                    await before_quit()
+                except StoreError as error:
+                    self.report(error)
+        self.exit()
+
     def watch_theme(self, theme: str) -> None:
         if theme != self.settings.theme:
             self.settings.theme = theme

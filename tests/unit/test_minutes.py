@@ -194,7 +194,11 @@ def test_json_minutes_hold_the_same_content_with_text_as_typed() -> None:
         {"owner": "Ann", "text": "Do\nthis", "due_on": "2030-04-02", "issue": None, "status": "open"}
     ]
     assert data["carried_over"][0] == {"title": "Office move", "raised_by": "Chen", "urgency": "A"}
-    assert data["notes"][1] == {"issue": "Hiring a CTO", "visibility": "group", "body": "Options: interim or agency"}
+    assert data["notes"][1] == {
+        "issue": "Hiring a CTO",
+        "visibility": "group",
+        "body": "Options: interim or agency",
+    }
 
     confidential = minutes_dict(minutes(confidential=True, checkins=(CheckIn("Ann", "x"),)), tz=UTC)
     assert confidential["checkins"] == [{"name": "Ann", "summary": "x"}]

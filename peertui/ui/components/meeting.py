@@ -26,6 +26,7 @@ from peertui.core.rules import InvalidInput
 from peertui.core.timer import Round, SpeakerStatus, TimerError, TurnClock
 from peertui.store import StoreError
 from peertui.ui.commands import ScreenActions
+from peertui.ui.components.notes import NoteScope, NotesPane, NotesReadView
 from peertui.ui.components.timebar import TimeBar
 from peertui.ui.components.meeting_presence import (
     PRESENCE_BINDINGS,
@@ -65,6 +66,7 @@ ANY_MODE = {
     "next_phase", "previous_phase", "toggle_absent", "mark_late", "ratings", "closing_word",
     "end_meeting", "agenda", "leave", "raise_issue", "command_palette",
     "raise_hand", "call_hand", "take_over", "hand_over",
+    "notes", "read_notes", "toggle_note_visibility",
 }
 
 
@@ -91,10 +93,16 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         Binding("E", "end_meeting", "End meeting", show=False),
         Binding("G", "agenda", "Agenda", show=False),
         Binding("escape", "leave", "Home", show=False),
+        Binding("ctrl+n", "notes", "Notes"),
+        Binding("ctrl+r", "read_notes", "Read notes", show=False),
+        Binding("ctrl+t", "toggle_note_visibility", "Presenter only", show=False),
         *QUEUE_BINDINGS,
         *PRESENCE_BINDINGS,
     ]
     PALETTE = [
+        ("Notes: open, switch (meeting, issue, private) and focus", "ctrl+n", "notes"),
+        ("Read the notes as Markdown", "ctrl+r", "read_notes"),
+        ("Toggle presenter-only for these notes", "ctrl+t", "toggle_note_visibility"),
         *QUEUE_PALETTE,
         *PRESENCE_PALETTE,
         ("Start or pause the timer", "space", "toggle"),
@@ -128,6 +136,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         self._order_mode: str | None = None
         self._shown: dict[str, Any] = {}
         self._mode = ""
+        self.notes_open = False
         self.init_queue()
         self.init_presence()
 
@@ -148,6 +157,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
                 yield DataTable(id="round", cursor_type="row")
                 yield DataTable(id="queue", cursor_type="row")
                 yield DataTable(id="review", cursor_type="row")
+                yield NotesPane(id="notes")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -183,6 +193,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         return True
 
     async def on_store_changed(self, message: StoreChanged) -> None:
+        if self.notes_open and message.touches("note"):
+            await self.query_one(NotesPane).pull()
         if message.touches("presence", "hand"):
             await self.load_presence()
             self.render_presence()
@@ -288,9 +300,9 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         mode = self.mode
         if mode != self._mode:
             self._mode = mode
-            switcher = self.query_one("#side", ContentSwitcher)
-            switcher.current = self.side_table().id
-            self.side_table().focus()
+            if not self.notes_open:
+                self.query_one("#side", ContentSwitcher).current = self.side_table().id
+                self.side_table().focus()
             self.refresh_bindings()
         current = self.current_round()
         phase = state.phase
@@ -652,4 +664,77 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         )
 
     async def action_leave(self) -> None:
+        if self.notes_open:
+            await self.close_notes()
+            return
+        await self.before_quit()
         await self.app.go_home()
+
+    async def before_quit(self) -> None:
+        """Save what is still pending in the notes pane."""
+        await self.query_one(NotesPane).close_private()
+
+    # ------------------------------------------------------------------ notes
+
+    def note_scopes(self) -> list[NoteScope]:
+        scopes = [NoteScope("meeting")]
+        if self.discussion is not None:
+            issue = self.discussion[0]
+            scopes.append(NoteScope("issue", issue.id, issue.title, issue.raised_by))
+        scopes.append(NoteScope("private"))
+        return scopes
+
+    async def action_notes(self) -> None:
+        """Open the notes (the discussed issue's first, if any); again: switch; last: close."""
+        pane = self.query_one(NotesPane)
+        scopes = self.note_scopes()
+        if not self.notes_open:
+            target = scopes[1] if len(scopes) == 3 else scopes[0]
+        else:
+            kinds = [scope.kind for scope in scopes]
+            current = pane.scope.kind if pane.scope else "meeting"
+            index = kinds.index(current) if current in kinds else -1
+            if index + 1 >= len(scopes):
+                await self.close_notes()
+                return
+            target = scopes[index + 1]
+        await self.open_notes(target)
+
+    async def open_notes(self, scope: NoteScope) -> None:
+        pane = self.query_one(NotesPane)
+        may_see = self.facilitating or (
+            self.me is not None and scope.presenter_id is not None and self.me.id == scope.presenter_id
+        )
+        try:
+            await pane.open(scope, self.meeting_id, may_see_presenter=may_see)
+        except StoreError as error:
+            self.app.report(error)
+            return
+        self.notes_open = True
+        self.query_one("#side", ContentSwitcher).current = "notes"
+        pane.text_area.focus()
+
+    async def close_notes(self) -> None:
+        await self.query_one(NotesPane).flush()
+        self.notes_open = False
+        self.query_one("#side", ContentSwitcher).current = self.side_table().id
+        self.side_table().focus()
+
+    def action_read_notes(self) -> None:
+        pane = self.query_one(NotesPane)
+        if not self.notes_open or pane.hidden_for_me:
+            self.app.notify("Open the notes first (ctrl+n).", markup=False)
+            return
+        title = "Private notes" if pane.scope and pane.scope.kind == "private" else "Notes"
+        self.app.push_screen(NotesReadView(title, pane.text_area.text))
+
+    async def action_toggle_note_visibility(self) -> None:
+        pane = self.query_one(NotesPane)
+        if not self.notes_open or pane.scope is None or pane.scope.kind == "private":
+            self.app.notify("Presenter-only applies to shared notes.", markup=False)
+            return
+        target = "group" if pane.visibility == "presenter" else "presenter"
+        try:
+            await pane.set_visibility(target)
+        except StoreError as error:
+            self.app.report(error)

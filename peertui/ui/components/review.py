@@ -26,7 +26,7 @@ from peertui.core.models import Group, format_day
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
 from peertui.store.review import IssueHistory, MeetingDetail, MyCommitments, ReviewOverview
-from peertui.store.search import SearchResult
+from peertui.store.search import SearchHit, SearchResult
 from peertui.ui.commands import ScreenActions
 from peertui.ui.components import review_views as views
 from peertui.ui.messages import StoreChanged
@@ -138,7 +138,7 @@ class ReviewScreen(Screen[None]):
         table.add_column("Date", key="date", width=10)
         table.add_column("Here", key="here", width=5)
         table.add_column("Rating", key="rating", width=6)
-        table.add_column("Issues", key="issues", width=6)
+        table.add_column("Issues discussed", key="issues", width=max(16, self._width - 42))
         table = self.query_one("#meeting-issues", DataTable)
         table.clear(columns=True)
         table.add_column("Issue", key="title", width=28 + wide // 2)
@@ -291,6 +291,7 @@ class ReviewScreen(Screen[None]):
     def _render_meetings(self) -> None:
         table = self.query_one("#meetings", DataTable)
         overview = self.overview
+        width = table.columns["issues"].width
         with self.app.batch_update():
             table.clear()
             for m in overview.meetings if overview else []:
@@ -299,7 +300,7 @@ class ReviewScreen(Screen[None]):
                     format_day(m.started_at) if m.ended_at is not None else "in progress",
                     f"{m.present}/{m.expected}",
                     f"{m.average_rating:.1f}" if m.average_rating is not None else "—",
-                    str(m.issues),
+                    _issues_cell(m.issues, m.titles, width),
                     key=str(m.id),
                 )
         if overview and not overview.meetings:
@@ -414,18 +415,7 @@ class ReviewScreen(Screen[None]):
         with self.app.batch_update():
             table.clear()
             for hit in self.results.hits if self.results else []:
-                match = Text(end="")
-                if hit.kind == "note":
-                    match.append("note" if not hit.title else "note on ", style="dim")
-                match.append_text(literal(hit.title, style="bold"))
-                if hit.who:
-                    match.append(" · ", style="dim")
-                    match.append_text(literal(hit.who, style="dim"))
-                if match.cell_len > width:
-                    match.truncate(width - 1)
-                    match.append("…")
-                match.append("\n")
-                match.append_text(views.highlighted(hit.snippet, width, style="dim"))
+                match = _hit_cell(hit, width)
                 table.add_row(
                     KIND_LABELS.get(hit.kind, hit.kind),
                     str(hit.meeting_number) if hit.meeting_number is not None else "—",
@@ -493,16 +483,56 @@ class ReviewScreen(Screen[None]):
             head.append("No meetings have ended yet: health figures start after the first one.")
         else:
             first, last = points[0], points[-1]
-            head.append(f"Group health over {len(points)} meetings", style="bold")
+            head.append(f"Health over {len(points)} meetings", style="bold")
             head.append(
                 f" · {format_day(first.started_at)} to {format_day(last.started_at)}"
-                f" · latest: meeting {last.number}"
+                f" · latest: {last.number}"
             )
         self.query_one("#health-head", Static).update(head)
         for figure in summarise(points):
             spark = self.query_one(f"#spark-{figure.key}", Sparkline)
             spark.data = list(figure.series)
             self.query_one(f"#figure-{figure.key}", Static).update(views.health_line(figure))
+
+
+def _issues_cell(count: int, titles: tuple[str, ...], width: int) -> Text:
+    if not count:
+        return Text("—", style="dim", end="")
+    cell = Text(f"{count} ", end="")
+    for index, title in enumerate(titles):
+        if index:
+            cell.append(" · ", style="dim")
+        cell.append_text(literal(title))
+    if cell.cell_len > width:
+        cell.truncate(max(1, width - 1))
+        cell.append("…")
+    return cell
+
+
+def _hit_cell(hit: SearchHit, width: int) -> Text:
+    """Two lines: what was found (matches marked), then where the words matched or who and what."""
+    first = Text(end="")
+    if hit.kind == "note":
+        first.append("Note on " if hit.title else "Meeting note", style="italic")
+        first.append_text(literal(hit.title, style="bold"))
+        first = views.fit(first, width)
+    else:
+        first = views.highlighted(hit.title_marks or ((hit.title, False),), width, style="bold")
+    if hit.kind == "note" or (hit.kind == "issue" and hit.snippet_text != hit.title):
+        second = views.highlighted(hit.snippet, width, style="dim")
+    else:
+        parts = Text(end="", style="dim")
+        if hit.kind == "issue":
+            parts.append(f"issue, {hit.status}")
+            if hit.who:
+                parts.append(", raised by ")
+        else:
+            parts.append(f"action, {hit.status}")
+            if hit.who:
+                parts.append(", for ")
+        parts.append_text(literal(hit.who, style="dim"))
+        second = views.fit(parts, width)
+    return Text("\n", end="").join([first, second])
 
 
 def _mean(values: Any) -> float:

@@ -56,15 +56,20 @@ def duration(seconds: float | None) -> str:
     return "—" if seconds is None else format_duration(seconds)
 
 
+def fit(text: Text, width: int) -> Text:
+    """Cut built-up Text to `width` cells with an ellipsis."""
+    if text.cell_len > width:
+        text.truncate(max(1, width - 1))
+        text.append("…")
+    return text
+
+
 def highlighted(segments: Segments, width: int, style: str = "") -> Text:
     """A search snippet with the matched words highlighted, cut to `width` cells."""
     text = Text(end="")
     for piece, matched in segments:
-        text.append_text(literal(piece, style=HIGHLIGHT if matched else style))
-    if text.cell_len > width:
-        text.truncate(max(1, width - 1))
-        text.append("…", style=style)
-    return text
+        text.append_text(literal(piece, style=f"{style} {HIGHLIGHT}".strip() if matched else style))
+    return fit(text, width)
 
 
 def _heading(text: Text, title: str, count: int | None = None) -> None:
@@ -151,17 +156,19 @@ def meeting_head(detail: MeetingDetail) -> Text:
 
 def meeting_body(detail: MeetingDetail, width: int) -> Text:
     text = Text(end="")
-    name_width = max(10, min(22, width // 4))
-    bar_width = max(8, width - name_width - 22)
+    names = [a.name for a in detail.attendance] + [a.name for a in detail.airtime]
+    longest = max((literal(name).cell_len for name in names), default=4)
+    name_width = max(4, min(longest, max(10, width // 3)))
+    bar_width = max(8, min(48, width - name_width - 22))
     _heading(text, "Check-in airtime")
     if not detail.airtime:
         text.append("\n  no check-in round recorded", style="dim")
-    longest = max((a.spoken_s for a in detail.airtime), default=0.0)
+    most = max((a.spoken_s for a in detail.airtime), default=0.0)
     for turn in detail.airtime:
         text.append("\n  ")
         text.append_text(fitted(turn.name, name_width))
         text.append(" " * (name_width - fitted(turn.name, name_width).cell_len + 1))
-        drawn = bar(turn.spoken_s, longest, bar_width)
+        drawn = bar(turn.spoken_s, most, bar_width)
         text.append(drawn, style="dim" if turn.status == "passed" else "")
         text.append(" " * (bar_width - len(drawn) + 1))
         text.append(f"{format_duration(turn.spoken_s):>6}")
@@ -240,9 +247,9 @@ def issue_head(history: IssueHistory) -> Text:
     if history.raised_in is not None:
         text.append(f" at meeting {history.raised_in}")
     waited = history.meetings_waited
-    text.append(f" · waited {waited} meeting{'s' if waited != 1 else ''} · {history.votes} dots")
+    text.append(f" · waited {waited} meeting{'s' if waited != 1 else ''}")
     discussed = len(history.discussions)
-    text.append(f"\nDiscussed at {discussed} meeting{'s' if discussed != 1 else ''}")
+    text.append(f"\n{history.votes} dots · discussed at {discussed} meeting{'s' if discussed != 1 else ''}")
     total = history.total_seconds
     if total is not None:
         text.append(f" · {format_duration(total)} in timed discussion")

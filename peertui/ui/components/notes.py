@@ -1,0 +1,239 @@
+"""The notes pane: shared notes (live, conflict-free across terminals) and private notes.
+
+Shared text is a CRDT document (peertui.store.notes.NoteDoc). Local typing becomes updates
+saved every quarter of a second; other terminals' updates are merged in and applied to the
+TextArea as the smallest replacement, so the local cursor and selection stay where they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pycrdt import merge_updates
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Label, Markdown, Static, TextArea
+
+from peertui.store import StoreError
+from peertui.store.notes import NoteDoc
+from peertui.store.private_notes import PrivateNotes
+from peertui.ui.text import literal
+
+SAVE_DELAY_S = 0.25  # kill -9 loses at most this much typing (plus one write)
+SHARED_HINT = "Shared with everyone in the meeting (^t: presenter only)"
+PRESENTER_HINT = "Presenter only: just the presenter and the facilitator see it (^t: share)"
+PRIVATE_HINT = "Private: kept on this computer only, never in the group's file or exports"
+
+
+@dataclass(frozen=True)
+class NoteScope:
+    kind: str  # meeting | issue | private
+    issue_id: int | None = None
+    issue_title: str = ""
+    presenter_id: int | None = None
+
+
+class NotesReadView(ModalScreen[None]):
+    """The notes rendered as Markdown (links are shown, never opened)."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(literal(self.title_text), classes="dialog-title")
+            with VerticalScroll(id="notes-read"):
+                yield Markdown(self.text or "*(empty)*", open_links=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class NotesPane(Vertical):
+    """Edits one note at a time: the meeting's, the discussed issue's, or a private one."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.scope: NoteScope | None = None
+        self.note_id: int | None = None
+        self.visibility = "group"
+        self.doc = NoteDoc()
+        self.seq = 0
+        self.pending: list[bytes] = []
+        self.hidden_for_me = False
+        self._applying_remote = False
+        self._save_timer: Timer | None = None
+        self._private: PrivateNotes | None = None
+        self._private_key = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="notes-title")
+        yield Static("", id="notes-hint")
+        yield TextArea("", id="notes-text", soft_wrap=True, show_line_numbers=False)
+
+    @property
+    def text_area(self) -> TextArea:
+        return self.query_one("#notes-text", TextArea)
+
+    # ------------------------------------------------------------------ opening
+
+    async def open(self, scope: NoteScope, meeting_id: int, *, may_see_presenter: bool) -> None:
+        """Show the note of `scope`, saving whatever was pending in the previous one."""
+        await self.flush()
+        self.scope = scope
+        store = self.app.store
+        area = self.text_area
+        if scope.kind == "private":
+            if self._private is None:
+                self._private = await PrivateNotes.open()
+            self._private_key = f"{store.path}|meeting:{meeting_id}"
+            text = await self._private.get(self._private_key)
+            self.note_id = None
+            self.hidden_for_me = False
+            self._set_text(text)
+            area.read_only = False
+            self._title("Private notes", PRIVATE_HINT)
+            return
+        snapshot = await store.open_note(meeting_id, scope.issue_id)
+        self.note_id = snapshot.note_id
+        self.visibility = snapshot.visibility
+        self.doc = NoteDoc(snapshot.state)
+        self.seq = snapshot.seq
+        self.pending = []
+        if self.note_id is not None:
+            for seq, update, _origin in await store.note_updates_since(self.note_id, self.seq):
+                self.doc.apply(update)
+                self.seq = seq
+        self.hidden_for_me = self.visibility == "presenter" and not may_see_presenter
+        self._set_text("" if self.hidden_for_me else str(self.doc))
+        area.read_only = self.hidden_for_me or store.observer or self.note_id is None
+        self._render_title()
+
+    def _render_title(self) -> None:
+        scope = self.scope
+        if scope is None:
+            return
+        if scope.kind == "issue":
+            title = f"Notes: {scope.issue_title}"
+        else:
+            title = "Meeting notes"
+        if self.hidden_for_me:
+            hint = "For the presenter only: not shown on this terminal"
+        elif self.visibility == "presenter":
+            hint = PRESENTER_HINT
+        else:
+            hint = SHARED_HINT
+        self._title(title, hint)
+
+    def _title(self, title: str, hint: str) -> None:
+        self.query_one("#notes-title", Static).update(literal(title, style="bold"))
+        self.query_one("#notes-hint", Static).update(literal(hint, style="dim"))
+
+    def _set_text(self, text: str) -> None:
+        self._applying_remote = True
+        try:
+            self.text_area.load_text(text)
+        finally:
+            self._applying_remote = False
+
+    # ------------------------------------------------------------------ local edits
+
+    @on(TextArea.Changed, "#notes-text")
+    def _typed(self) -> None:
+        if self._applying_remote or self.scope is None:
+            return
+        if self.scope.kind != "private":
+            update = self.doc.edit_to(self.text_area.text)
+            if update is not None:
+                self.pending.append(update)
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY_S, self._save_soon)
+
+    async def _save_soon(self) -> None:
+        self._save_timer = None
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write what was typed since the last save (called on a timer and on leaving)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        scope = self.scope
+        if scope is None:
+            return
+        try:
+            if scope.kind == "private":
+                if self._private is not None:
+                    await self._private.put(self._private_key, self.text_area.text)
+                return
+            if not self.pending or self.note_id is None:
+                return
+            update = merge_updates(*self.pending) if len(self.pending) > 1 else self.pending[0]
+            self.pending = []
+            await self.app.store.save_note_update(self.note_id, update)
+        except StoreError as error:
+            self.app.report(error)
+
+    # ------------------------------------------------------------------ remote edits
+
+    async def pull(self) -> None:
+        """Merge other terminals' edits, keeping this terminal's cursor and selection."""
+        if self.scope is None or self.scope.kind == "private" or self.note_id is None:
+            return
+        store = self.app.store
+        updates = await store.note_updates_since(self.note_id, self.seq)
+        if not updates:
+            return
+        for seq, update, origin in updates:
+            if origin != store.origin:
+                self.doc.apply(update)
+            self.seq = seq
+        if self.hidden_for_me:
+            return
+        self._apply_text(str(self.doc))
+
+    def _apply_text(self, new: str) -> None:
+        area = self.text_area
+        old = area.text
+        if old == new:
+            return
+        start = 0
+        limit = min(len(old), len(new))
+        while start < limit and old[start] == new[start]:
+            start += 1
+        old_end, new_end = len(old), len(new)
+        while old_end > start and new_end > start and old[old_end - 1] == new[new_end - 1]:
+            old_end -= 1
+            new_end -= 1
+        document = area.document
+        self._applying_remote = True
+        try:
+            area.replace(
+                new[start:new_end],
+                document.get_location_from_index(start),
+                document.get_location_from_index(old_end),
+                maintain_selection_offset=True,
+            )
+        finally:
+            self._applying_remote = False
+
+    async def set_visibility(self, visibility: str) -> None:
+        if self.note_id is None or self.scope is None or self.scope.kind == "private":
+            return
+        await self.app.store.set_note_visibility(self.note_id, visibility)
+        self.visibility = visibility
+        self._render_title()
+
+    async def close_private(self) -> None:
+        await self.flush()
+        if self._private is not None:
+            await self._private.close()
+            self._private = None

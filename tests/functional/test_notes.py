@@ -1,0 +1,149 @@
+"""Shared notes across terminals, private notes that stay private, and the read view."""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+from pathlib import Path
+
+from peertui.core.agenda import preset
+from peertui.paths import data_dir
+from peertui.store import Store
+from peertui.store.notes import NoteDoc
+from peertui.ui.components.notes import NotesPane, NotesReadView
+from tests.conftest import FakeClock, make_app, screen_text, wait_for
+
+
+async def seed(db_path: Path, clock: FakeClock) -> int:
+    async with await Store.open(db_path, clock=clock) as store:
+        group = await store.create_group(
+            "Circle", members=[("Ann", "ann"), ("Bob", "bob"), ("Chen", "chen")]
+        )
+        return await store.start_meeting(group.id, preset("Check-in, Issues, Wrap-up"))
+
+
+def terminal(db_path: Path, clock: FakeClock, meeting_id: int, who: str, **kwargs):
+    return make_app(
+        db_path, clock=clock, meeting_id=meeting_id, identity=who, feed_poll_seconds=0.02, **kwargs
+    )
+
+
+def notes_text(app) -> str:
+    return app.screen.query_one(NotesPane).text_area.text
+
+
+def test_concurrent_edits_merge_without_losing_a_character() -> None:
+    base = NoteDoc()
+    base.edit_to("hello world")
+    ann, bob = NoteDoc(base.state()), NoteDoc(base.state())
+    from_ann = ann.edit_to("hello brave world")
+    from_bob = bob.edit_to("hello world!!")
+    ann.apply(from_bob)
+    bob.apply(from_ann)
+    assert str(ann) == str(bob) == "hello brave world!!"
+
+
+async def test_two_terminals_type_into_one_pane_at_once(db_path: Path, clock: FakeClock) -> None:
+    meeting_id = await seed(db_path, clock)
+    ann = terminal(db_path, clock, meeting_id, "Ann")
+    bob = terminal(db_path, clock, meeting_id, "Bob")
+    async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
+        await pa.press("ctrl+n")
+        await pb.press("ctrl+n")
+        for a, b in zip_longest("Ann types this line. ", "Bob adds his part! "):
+            if a:
+                await pa.press(a if a != " " else "space")
+            if b:
+                await pb.press(b if b != " " else "space")
+        await wait_for(pa, lambda: notes_text(ann) == notes_text(bob) and len(notes_text(ann)) > 30)
+        await pa.pause(0.4)  # both terminals' last saves land
+        await wait_for(pa, lambda: notes_text(ann) == notes_text(bob))
+        merged = notes_text(ann)
+        assert sorted(merged) == sorted("Ann types this line. " + "Bob adds his part! ")
+    async with await Store.open(db_path, clock=clock) as store:
+        snapshot = await store.open_note(meeting_id)
+        assert str(NoteDoc(snapshot.state)) == merged
+
+
+async def test_remote_edits_keep_the_local_cursor(db_path: Path, clock: FakeClock) -> None:
+    meeting_id = await seed(db_path, clock)
+    ann = terminal(db_path, clock, meeting_id, "Ann")
+    bob = terminal(db_path, clock, meeting_id, "Bob")
+    async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
+        await pa.press("ctrl+n")
+        await pb.press("ctrl+n")
+        await pa.press(*"world")
+        await wait_for(pb, lambda: notes_text(bob) == "world")
+        area = ann.screen.query_one(NotesPane).text_area
+        assert area.cursor_location == (0, 5)
+        await pb.press("home", *"hello", "space")
+        await wait_for(pa, lambda: notes_text(ann) == "hello world")
+        assert area.cursor_location == (0, 11)  # still after "world"
+        await pa.press("!")
+        await wait_for(pb, lambda: notes_text(bob) == "hello world!")
+
+
+async def test_private_notes_never_touch_the_group_database(db_path: Path, clock: FakeClock) -> None:
+    meeting_id = await seed(db_path, clock)
+    secret = "my-private-worry-7f3a"
+    ann = terminal(db_path, clock, meeting_id, "Ann")
+    async with ann.run_test(size=(80, 24)) as pa:
+        await pa.press("ctrl+n", "ctrl+n")  # meeting notes, then private
+        assert "Private: kept on this computer only" in screen_text(ann)
+        await pa.press(*secret)
+        await pa.press("escape")  # closing the pane saves it
+    group_bytes = db_path.read_bytes()
+    wal = Path(f"{db_path}-wal")
+    if wal.exists():
+        group_bytes += wal.read_bytes()
+    assert secret.encode() not in group_bytes
+    private = data_dir() / "private-notes.db"
+    assert private.stat().st_mode & 0o777 == 0o600
+    private_bytes = private.read_bytes() + (
+        Path(f"{private}-wal").read_bytes() if Path(f"{private}-wal").exists() else b""
+    )
+    assert secret.encode() in private_bytes
+    again = terminal(db_path, clock, meeting_id, "Ann")
+    async with again.run_test(size=(80, 24)) as pa:
+        await pa.press("ctrl+n", "ctrl+n")
+        assert notes_text(again) == secret
+
+
+async def test_presenter_only_notes_are_hidden_from_other_members(
+    db_path: Path, clock: FakeClock
+) -> None:
+    meeting_id = await seed(db_path, clock)
+    async with await Store.open(db_path, clock=clock) as store:
+        group = await store.find_group("Circle")
+        chen = await store.find_member(group.id, "Chen")
+        issue = await store.add_issue(group.id, "Hiring", raised_by=chen.id)
+        await store.set_phase(meeting_id, 1)
+        await store.start_discussion(meeting_id, issue)
+    ann = terminal(db_path, clock, meeting_id, "Ann")  # facilitates
+    bob = terminal(db_path, clock, meeting_id, "Bob")
+    async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
+        await pa.press("ctrl+n")  # the discussed issue's notes
+        assert "Notes: Hiring" in screen_text(ann)
+        await pa.press(*"scribe notes for Chen")
+        await pa.press("ctrl+t")
+        await wait_for(pa, lambda: "Presenter only" in screen_text(ann))
+        await pa.pause(0.4)
+        await pb.press("ctrl+n")
+        await wait_for(pb, lambda: "For the presenter only" in screen_text(bob))
+        assert "scribe notes" not in screen_text(bob)
+    presenter = terminal(db_path, clock, meeting_id, "Chen")
+    async with presenter.run_test(size=(80, 24)) as pc:
+        await pc.press("ctrl+n")
+        assert notes_text(presenter) == "scribe notes for Chen"
+
+
+async def test_read_view_renders_markdown(db_path: Path, clock: FakeClock) -> None:
+    meeting_id = await seed(db_path, clock)
+    app = terminal(db_path, clock, meeting_id, "Ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        app.screen.query_one(NotesPane).text_area.load_text("# Decisions\n\n- **trial** the rota\n- [x](file:///etc/passwd)")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotesReadView))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Decisions" in text and "trial the rota" in text and "**" not in text
