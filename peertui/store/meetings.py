@@ -349,6 +349,7 @@ class MeetingQueries:
         state = await self.load_meeting(meeting_id)
         if state.ended_at is not None:
             return
+        await self.compact_notes(meeting_id)
         now = self.clock()
         async with self.transaction() as tx:
             await require_facilitator(tx, meeting_id, self.origin, self.clock())

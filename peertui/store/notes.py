@@ -22,6 +22,31 @@ if TYPE_CHECKING:
 
 VISIBILITIES = ("group", "presenter")
 NOTE_MAX_CHARS = 5_000_000
+COMPACT_EVERY = 32  # updates folded into the stored text and state this often
+
+
+def changed_span(old: str, new: str) -> tuple[int, int, int]:
+    """Where two texts differ: (start, end in old, end in new), by binary search on slices.
+
+    Slice comparison runs in C, so a 1 MB note costs a few milliseconds, not a Python loop
+    over every character on every keystroke.
+    """
+    low, high = 0, min(len(old), len(new))
+    while low < high:  # the longest common prefix
+        middle = (low + high + 1) // 2
+        if old[low:middle] == new[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    start = low
+    low, high = 0, min(len(old), len(new)) - start
+    while low < high:  # the longest common suffix not overlapping the prefix
+        middle = (low + high + 1) // 2
+        if old[len(old) - middle : len(old) - low] == new[len(new) - middle : len(new) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return start, len(old) - low, len(new) - low
 
 
 class NoteDoc:
@@ -47,14 +72,7 @@ class NoteDoc:
         old = str(self.text)
         if old == new_text:
             return None
-        start = 0
-        limit = min(len(old), len(new_text))
-        while start < limit and old[start] == new_text[start]:
-            start += 1
-        old_end, new_end = len(old), len(new_text)
-        while old_end > start and new_end > start and old[old_end - 1] == new_text[new_end - 1]:
-            old_end -= 1
-            new_end -= 1
+        start, old_end, new_end = changed_span(old, new_text)
         before = self.doc.get_state()
         with self.doc.transaction():
             if old_end > start:
@@ -109,6 +127,10 @@ class NoteQueries:
                 doc.edit_to(body)
                 state = doc.state()
                 await tx.execute("UPDATE notes SET crdt_state = ? WHERE id = ?", (state, note_id))
+            if await tx.fetchone(
+                "SELECT 1 FROM note_updates WHERE note_id = ? AND id > ?", (note_id, seq)
+            ):
+                state, seq = await _compact(tx, note_id, self.clock())
         return NoteSnapshot(note_id, meeting_id, issue_id, visibility, bytes(state), seq)
 
     async def _read_note(self: Store, meeting_id: int, issue_id: int | None) -> NoteSnapshot:
@@ -128,32 +150,37 @@ class NoteQueries:
         return NoteSnapshot(row["id"], meeting_id, issue_id, row["visibility"], bytes(state), row["crdt_seq"])
 
     async def save_note_update(self: Store, note_id: int, update: bytes) -> int:
-        """Store one edit (a CRDT update) and fold it into the note's text; its sequence id."""
+        """Store one edit (a CRDT update); its sequence id. Cheap: the note's text and state
+        are brought up to date every COMPACT_EVERY updates, on opening and at the meeting's end."""
         async with self.transaction() as tx:
             row = await tx.fetchone(
-                "SELECT n.crdt_state, n.body, m.group_id FROM notes n"
+                "SELECT n.crdt_seq, m.group_id FROM notes n"
                 " JOIN meetings m ON m.id = n.meeting_id WHERE n.id = ?",
                 (note_id,),
             )
             if row is None:
                 raise NotFound(f"There is no note with id {note_id}.")
-            doc = NoteDoc(row["crdt_state"])
-            if row["crdt_state"] is None:
-                doc.edit_to(row["body"])
-            doc.apply(update)
-            text = str(doc)
-            if len(text) > NOTE_MAX_CHARS:
-                raise InvalidInput("This note is too long to keep growing; start another one.")
             seq = await tx.insert(
                 "INSERT INTO note_updates (note_id, data, origin, at) VALUES (?, ?, ?, ?)",
                 (note_id, update, self.origin, self.clock()),
             )
-            await tx.execute(
-                "UPDATE notes SET body = ?, crdt_state = ?, crdt_seq = ?, updated_at = ? WHERE id = ?",
-                (text, doc.state(), seq, self.clock(), note_id),
-            )
+            if seq - row["crdt_seq"] >= COMPACT_EVERY:
+                await _compact(tx, note_id, self.clock())
             tx.changed(row["group_id"], "note", note_id, "edited")
         return seq
+
+    async def compact_notes(self: Store, meeting_id: int) -> None:
+        """Fold every pending edit of a meeting's notes into their stored text (for search,
+        export and review)."""
+        async with self.transaction(presence=True) as tx:
+            async with await tx.execute(
+                "SELECT DISTINCT n.id FROM notes n JOIN note_updates u ON u.note_id = n.id"
+                " WHERE n.meeting_id = ? AND u.id > n.crdt_seq",
+                (meeting_id,),
+            ) as cursor:
+                note_ids = [row[0] for row in await cursor.fetchall()]
+            for note_id in note_ids:
+                await _compact(tx, note_id, self.clock())
 
     async def note_updates_since(self: Store, note_id: int, after: int) -> list[tuple[int, bytes, str]]:
         rows = await self._rows(
@@ -174,3 +201,29 @@ class NoteQueries:
                 raise NotFound(f"There is no note with id {note_id}.")
             await tx.execute("UPDATE notes SET visibility = ? WHERE id = ?", (visibility, note_id))
             tx.changed(row["group_id"], "note", note_id, "visibility")
+
+
+async def _compact(tx, note_id: int, now: float) -> tuple[bytes, int]:
+    """Fold the updates after `crdt_seq` into `crdt_state` and `body`; (state, seq)."""
+    row = await tx.fetchone(
+        "SELECT body, crdt_state, crdt_seq FROM notes WHERE id = ?", (note_id,)
+    )
+    doc = NoteDoc(row["crdt_state"])
+    if row["crdt_state"] is None:
+        doc.edit_to(row["body"])
+    seq = row["crdt_seq"]
+    async with await tx.execute(
+        "SELECT id, data FROM note_updates WHERE note_id = ? AND id > ? ORDER BY id", (note_id, seq)
+    ) as cursor:
+        for update_id, data in await cursor.fetchall():
+            doc.apply(bytes(data))
+            seq = update_id
+    text = str(doc)
+    if len(text) > NOTE_MAX_CHARS:
+        raise InvalidInput("This note is too long to keep growing; start another one.")
+    state = doc.state()
+    await tx.execute(
+        "UPDATE notes SET body = ?, crdt_state = ?, crdt_seq = ?, updated_at = ? WHERE id = ?",
+        (text, state, seq, now, note_id),
+    )
+    return state, seq

@@ -1,7 +1,8 @@
 """Between meetings: a group's history read back, aggregated in SQL.
 
-- `review_overview`: every meeting (newest first) with attendance, average rating and how
-  many issues it discussed, and the raw figures for group health; one query for all meetings.
+- `review_overview`: every meeting (newest first) with attendance, average rating and the
+  issues it discussed; `group_health`: the raw figures for group health per meeting. Each is
+  one query over all the group's meetings.
 - `review_meeting`: one meeting in detail: attendance, check-in airtime, the issues it
   discussed with their outcomes and actions, the commitments it reviewed, its shared notes.
 - `issue_history`: one issue's whole life: raised when and by whom, every meeting that
@@ -50,7 +51,6 @@ class MeetingSummary:
 class ReviewOverview:
     group_id: int
     meetings: list[MeetingSummary]  # newest first
-    figures: list[MeetingFigures]  # ended meetings only, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,12 +217,32 @@ _DISCUSSED = """
 """
 
 # CROSS JOIN: walk the group's meetings and their rows by index, never other groups' rows.
-_OVERVIEW_SQL = f"""
-WITH ms AS (SELECT id, number, started_at, ended_at FROM meetings WHERE group_id = :group),
+_ATTENDANCE_CTE = """
 att AS (
   SELECT a.meeting_id, count(*) AS expected, sum(a.status != 'absent') AS present,
     avg(a.rating) AS rating
-  FROM ms CROSS JOIN attendance a ON a.meeting_id = ms.id GROUP BY a.meeting_id),
+  FROM ms CROSS JOIN attendance a ON a.meeting_id = ms.id GROUP BY a.meeting_id)
+"""
+
+_MEETINGS_SQL = f"""
+WITH ms AS (SELECT id, number, started_at, ended_at FROM meetings WHERE group_id = :group),
+{_ATTENDANCE_CTE},
+pairs AS (SELECT DISTINCT issue_id, meeting_id FROM ({_DISCUSSED})),
+disc AS (
+  SELECT p.meeting_id, count(*) AS issues, json_group_array(i.title) AS titles
+  FROM pairs p JOIN issues i ON i.id = p.issue_id GROUP BY p.meeting_id)
+SELECT ms.*, coalesce(att.expected, 0) AS expected, coalesce(att.present, 0) AS present,
+  att.rating, coalesce(disc.issues, 0) AS issues, coalesce(disc.titles, '[]') AS titles
+FROM ms
+LEFT JOIN att ON att.meeting_id = ms.id
+LEFT JOIN disc ON disc.meeting_id = ms.id
+ORDER BY ms.started_at DESC, ms.number DESC
+"""  # noqa: S608 - constants
+
+_HEALTH_SQL = f"""
+WITH ms AS (
+  SELECT id, number, started_at FROM meetings WHERE group_id = :group AND ended_at IS NOT NULL),
+{_ATTENDANCE_CTE},
 spoken AS (
   SELECT t.meeting_id, t.member_id, sum(t.spoken_s) AS seconds
   FROM ms CROSS JOIN turns t ON t.meeting_id = ms.id AND t.round = 'checkin'
@@ -230,22 +250,16 @@ spoken AS (
 air AS (SELECT meeting_id, group_concat(seconds, ',') AS airtime FROM spoken GROUP BY meeting_id),
 rev AS (
   SELECT r.meeting_id, sum(r.result = 'done') AS kept, sum(r.result != 'done') AS not_kept
-  FROM ms CROSS JOIN commitment_reviews r ON r.meeting_id = ms.id GROUP BY r.meeting_id),
-pairs AS (SELECT DISTINCT issue_id, meeting_id FROM ({_DISCUSSED})),
-disc AS (
-  SELECT p.meeting_id, count(*) AS issues, json_group_array(i.title) AS titles
-  FROM pairs p JOIN issues i ON i.id = p.issue_id GROUP BY p.meeting_id)
+  FROM ms CROSS JOIN commitment_reviews r ON r.meeting_id = ms.id GROUP BY r.meeting_id)
 SELECT ms.*, coalesce(att.expected, 0) AS expected, coalesce(att.present, 0) AS present,
   att.rating, coalesce(air.airtime, '') AS airtime, coalesce(rev.kept, 0) AS kept,
-  coalesce(rev.not_kept, 0) AS not_kept, coalesce(disc.issues, 0) AS issues,
-  coalesce(disc.titles, '[]') AS titles
+  coalesce(rev.not_kept, 0) AS not_kept
 FROM ms
 LEFT JOIN att ON att.meeting_id = ms.id
 LEFT JOIN air ON air.meeting_id = ms.id
 LEFT JOIN rev ON rev.meeting_id = ms.id
-LEFT JOIN disc ON disc.meeting_id = ms.id
-ORDER BY ms.started_at DESC, ms.number DESC
-"""  # noqa: S608 - a constant
+ORDER BY ms.started_at, ms.number
+"""  # noqa: S608 - constants
 
 
 def _airtime(raw: str) -> tuple[float, ...]:
@@ -259,8 +273,9 @@ class ReviewQueries:
         return datetime.fromtimestamp(self.clock()).date()
 
     async def review_overview(self: Store, group_id: int) -> ReviewOverview:
+        """Every meeting of the group, newest first, with its aggregates: one query."""
         await self.get_group(group_id)  # NotFound for a group that is not there
-        rows = await self._rows(_OVERVIEW_SQL, {"group": group_id})
+        rows = await self._rows(_MEETINGS_SQL, {"group": group_id})
         meetings = [
             MeetingSummary(
                 id=row["id"],
@@ -275,7 +290,12 @@ class ReviewQueries:
             )
             for row in rows
         ]
-        figures = [
+        return ReviewOverview(group_id, meetings)
+
+    async def group_health(self: Store, group_id: int) -> list[MeetingFigures]:
+        """The raw health figures of every ended meeting, oldest first: one query."""
+        rows = await self._rows(_HEALTH_SQL, {"group": group_id})
+        return [
             MeetingFigures(
                 meeting_id=row["id"],
                 number=row["number"],
@@ -287,10 +307,8 @@ class ReviewQueries:
                 kept=row["kept"],
                 not_kept=row["not_kept"],
             )
-            for row in reversed(rows)
-            if row["ended_at"] is not None
+            for row in rows
         ]
-        return ReviewOverview(group_id, meetings, figures)
 
     # ------------------------------------------------------------------ actions
 

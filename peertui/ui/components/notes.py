@@ -19,7 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Markdown, Static, TextArea
 
 from peertui.store import StoreError
-from peertui.store.notes import NoteDoc
+from peertui.store.notes import NoteDoc, changed_span
 from peertui.store.private_notes import PrivateNotes
 from peertui.ui.text import literal
 
@@ -205,14 +205,7 @@ class NotesPane(Vertical):
         old = area.text
         if old == new:
             return
-        start = 0
-        limit = min(len(old), len(new))
-        while start < limit and old[start] == new[start]:
-            start += 1
-        old_end, new_end = len(old), len(new)
-        while old_end > start and new_end > start and old[old_end - 1] == new[new_end - 1]:
-            old_end -= 1
-            new_end -= 1
+        start, old_end, new_end = changed_span(old, new)
         document = area.document
         self._applying_remote = True
         try:

@@ -19,13 +19,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Label, Sparkline, Static
 
-from peertui.core.health import FIGURES, health_series, summarise
+from peertui.core.health import FIGURES, MeetingFigures, health_series, summarise
 from peertui.core.models import Group, format_day
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.store.review import IssueHistory, MeetingDetail, MyCommitments, ReviewOverview
+from peertui.store.review import (
+    IssueHistory,
+    MeetingDetail,
+    MeetingSummary,
+    MyCommitments,
+    ReviewOverview,
+)
 from peertui.store.search import SearchHit, SearchResult
 from peertui.ui.commands import ScreenActions
 from peertui.ui.components import review_views as views
@@ -50,6 +57,7 @@ HINTS = {
     "mine": "Enter: the issue or meeting · l meetings · h health · Esc back",
     "health": "Oldest meeting on the left, newest on the right · l meetings · Esc back",
 }
+FIRST_ROWS = 40  # meeting rows filled before the first paint; more than a screen holds
 KIND_LABELS = {"issue": "Issue", "commitment": "Action", "note": "Note"}
 WATCHED = ("group", "member", "meeting", "issue", "commitment", "attendance", "discussion", "note")
 
@@ -82,8 +90,11 @@ class ReviewScreen(Screen[None]):
         self.issue: IssueHistory | None = None
         self.mine: MyCommitments | None = None
         self.results: SearchResult | None = None
+        self.health: list[MeetingFigures] | None = None
         self._rendered: dict[str, Any] = {}  # view -> what it shows now (to keep the cursor)
+        self._built: set[str] = set()
         self._width = 0
+        self._filling = 0  # which fill of the meeting list is current (it is filled in chunks)
 
     # ------------------------------------------------------------------ layout
 
@@ -95,75 +106,93 @@ class ReviewScreen(Screen[None]):
             compact=True,
         )
         yield Static("", id="review-hint")
-        with ContentSwitcher(id="review-views", initial="v-meetings"):
-            with Vertical(id="v-meetings"):
-                yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
-            with Vertical(id="v-meeting"):
-                yield Static("", id="meeting-head", classes="review-head")
-                yield DataTable(id="meeting-issues", cursor_type="row")
-                with VerticalScroll(id="meeting-more", classes="review-more"):
-                    yield Static("", id="meeting-body")
-            with Vertical(id="v-issue"):
-                yield Static("", id="issue-head", classes="review-head")
-                yield DataTable(id="issue-meetings", cursor_type="row")
-                with VerticalScroll(id="issue-more", classes="review-more"):
-                    yield Static("", id="issue-body")
-            with Vertical(id="v-results"):
-                yield DataTable(id="results", cursor_type="row")
-            with Vertical(id="v-mine"):
-                yield Static("", id="mine-head", classes="review-head")
-                yield DataTable(id="mine", cursor_type="row")
-            with VerticalScroll(id="v-health"):
-                yield Static("", id="health-head", classes="review-head")
-                for key, label in FIGURES:
-                    with Horizontal(classes="health-row"):
-                        yield Label(label, classes="health-label")
-                        yield Sparkline([], id=f"spark-{key}", summary_function=_mean)
-                        yield Static("", id=f"figure-{key}", classes="health-figure")
-                yield Static(views.HEALTH_NOTES, id="health-notes")
+        # Each view's widgets are mounted the first time it is shown: opening review
+        # builds the meeting list only.
+        with ContentSwitcher(id="review-views"):
+            for view, (container, _) in VIEWS.items():
+                yield (VerticalScroll if view == "health" else Vertical)(id=container)
         yield Footer()
+
+    def _widgets(self, view: str) -> list[Widget]:
+        if view == "meetings":
+            return [DataTable(id="meetings", cursor_type="row", zebra_stripes=True)]
+        if view in ("meeting", "issue"):
+            return [
+                Static("", id=f"{view}-head", classes="review-head"),
+                DataTable(id="meeting-issues" if view == "meeting" else "issue-meetings",
+                          cursor_type="row"),
+                VerticalScroll(Static("", id=f"{view}-body"), id=f"{view}-more", classes="review-more"),
+            ]
+        if view == "results":
+            return [DataTable(id="results", cursor_type="row")]
+        if view == "mine":
+            return [Static("", id="mine-head", classes="review-head"), DataTable(id="mine", cursor_type="row")]
+        rows: list[Widget] = [Static("", id="health-head", classes="review-head")]
+        for key, label in FIGURES:
+            rows.append(
+                Horizontal(
+                    Label(label, classes="health-label"),
+                    Sparkline([], id=f"spark-{key}", summary_function=_mean),
+                    Static("", id=f"figure-{key}", classes="health-figure"),
+                    classes="health-row",
+                )
+            )
+        rows.append(Static(views.HEALTH_NOTES, id="health-notes"))
+        return rows
+
+    async def _build(self, view: str) -> None:
+        if view in self._built:
+            return
+        container = self.query_one(f"#{VIEWS[view][0]}")
+        await container.mount_all(self._widgets(view))
+        self._built.add(view)
+        self._columns(view)
 
     async def on_mount(self) -> None:
         self._width = self.app.size.width
-        self._columns()
         if await self.reload_overview():
             await self.show(*self.stack[-1], push=False)
 
-    def _columns(self) -> None:
-        """(Re)build the tables' columns for the terminal's width."""
+    def _columns(self, view: str) -> None:
+        """(Re)build a view's table columns for the terminal's width."""
         wide = max(0, self._width - 80)
-        table = self.query_one("#meetings", DataTable)
-        table.clear(columns=True)
-        table.add_column("#", key="number", width=5)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Here", key="here", width=5)
-        table.add_column("Rating", key="rating", width=6)
-        table.add_column("Issues discussed", key="issues", width=max(16, self._width - 42))
-        table = self.query_one("#meeting-issues", DataTable)
-        table.clear(columns=True)
-        table.add_column("Issue", key="title", width=28 + wide // 2)
-        table.add_column("Outcome", key="result", width=12)
-        table.add_column("Time", key="time", width=7)
-        table.add_column("Decision", key="outcome", width=max(12, 20 + wide - wide // 2))
-        table = self.query_one("#issue-meetings", DataTable)
-        table.clear(columns=True)
-        table.add_column("Meeting", key="number", width=7)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Time", key="time", width=7)
-        table.add_column("Outcome", key="result", width=14)
-        table = self.query_one("#results", DataTable)
-        table.clear(columns=True)
-        table.add_column("What", key="kind", width=6)
-        table.add_column("Mtg", key="meeting", width=5)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Match", key="match", width=self.match_width)
-        table = self.query_one("#mine", DataTable)
-        table.clear(columns=True)
-        table.add_column("Status", key="kept", width=7)
-        table.add_column("Due", key="due", width=10)
-        table.add_column("Action", key="text", width=30 + wide // 2)
-        table.add_column("Issue", key="issue", width=max(10, 18 + wide - wide // 2))
-        self._rendered.clear()
+        self._rendered.pop(view, None)
+        if view == "meetings":
+            table = self.query_one("#meetings", DataTable)
+            table.clear(columns=True)
+            table.add_column("#", key="number", width=5)
+            table.add_column("Date", key="date", width=10)
+            table.add_column("Here", key="here", width=5)
+            table.add_column("Rating", key="rating", width=6)
+            table.add_column("Issues discussed", key="issues", width=max(16, self._width - 42))
+        elif view == "meeting":
+            table = self.query_one("#meeting-issues", DataTable)
+            table.clear(columns=True)
+            table.add_column("Issue", key="title", width=28 + wide // 2)
+            table.add_column("Outcome", key="result", width=12)
+            table.add_column("Time", key="time", width=7)
+            table.add_column("Decision", key="outcome", width=max(12, 20 + wide - wide // 2))
+        elif view == "issue":
+            table = self.query_one("#issue-meetings", DataTable)
+            table.clear(columns=True)
+            table.add_column("Meeting", key="number", width=7)
+            table.add_column("Date", key="date", width=10)
+            table.add_column("Time", key="time", width=7)
+            table.add_column("Outcome", key="result", width=14)
+        elif view == "results":
+            table = self.query_one("#results", DataTable)
+            table.clear(columns=True)
+            table.add_column("What", key="kind", width=6)
+            table.add_column("Mtg", key="meeting", width=5)
+            table.add_column("Date", key="date", width=10)
+            table.add_column("Match", key="match", width=self.match_width)
+        elif view == "mine":
+            table = self.query_one("#mine", DataTable)
+            table.clear(columns=True)
+            table.add_column("Status", key="kept", width=7)
+            table.add_column("Due", key="due", width=10)
+            table.add_column("Action", key="text", width=30 + wide // 2)
+            table.add_column("Issue", key="issue", width=max(10, 18 + wide - wide // 2))
 
     @property
     def match_width(self) -> int:
@@ -172,7 +201,8 @@ class ReviewScreen(Screen[None]):
     async def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._width and self.is_mounted:
             self._width = event.size.width
-            self._columns()
+            for view in self._built:
+                self._columns(view)
             await self.show(*self.stack[-1], push=False, focus=False)
 
     # ------------------------------------------------------------------ data
@@ -215,6 +245,7 @@ class ReviewScreen(Screen[None]):
     ) -> None:
         """Show a view (loading what it needs); `push` puts it on the stack for Escape."""
         try:
+            await self._build(view)
             await self._load_view(view, ref)
         except StoreError as error:
             self.app.report(error)
@@ -222,7 +253,8 @@ class ReviewScreen(Screen[None]):
         if push and self.stack[-1] != (view, ref):
             self.stack.append((view, ref))
         container, main = VIEWS[view]
-        self.query_one("#review-views", ContentSwitcher).current = container
+        switcher = self.query_one("#review-views", ContentSwitcher)
+        switcher.current = container
         if view != "results" or not self.results or not self.results.query:
             self._hint(HINTS[view])
         if focus:
@@ -243,6 +275,7 @@ class ReviewScreen(Screen[None]):
             self.mine = await self.app.store.my_commitments(self.group_id)
             self._render_mine(self.mine)
         elif view == "health":
+            self.health = await self.app.store.group_health(self.group_id)
             self._render_health()
         elif view == "results":
             self._render_results()
@@ -289,22 +322,31 @@ class ReviewScreen(Screen[None]):
     # ------------------------------------------------------------------ meetings
 
     def _render_meetings(self) -> None:
+        """The newest meetings at once, the older ones just after the screen is painted."""
         table = self.query_one("#meetings", DataTable)
-        overview = self.overview
-        width = table.columns["issues"].width
-        with self.app.batch_update():
-            table.clear()
-            for m in overview.meetings if overview else []:
-                table.add_row(
-                    str(m.number),
-                    format_day(m.started_at) if m.ended_at is not None else "in progress",
-                    f"{m.present}/{m.expected}",
-                    f"{m.average_rating:.1f}" if m.average_rating is not None else "—",
-                    _issues_cell(m.issues, m.titles, width),
-                    key=str(m.id),
-                )
-        if overview and not overview.meetings:
+        meetings = self.overview.meetings if self.overview else []
+        self._filling += 1
+        table.clear()
+        self._fill_meetings(self._filling, meetings[:FIRST_ROWS])
+        if len(meetings) > FIRST_ROWS:
+            self.call_after_refresh(self._fill_meetings, self._filling, meetings[FIRST_ROWS:])
+        if self.overview and not meetings:
             self._hint("No meetings yet: the history starts with the first meeting.")
+
+    def _fill_meetings(self, filling: int, meetings: list[MeetingSummary]) -> None:
+        if filling != self._filling:
+            return  # a newer fill started meanwhile
+        table = self.query_one("#meetings", DataTable)
+        width = table.columns["issues"].width
+        for m in meetings:
+            table.add_row(
+                str(m.number),
+                format_day(m.started_at) if m.ended_at is not None else "in progress",
+                f"{m.present}/{m.expected}",
+                f"{m.average_rating:.1f}" if m.average_rating is not None else "—",
+                _issues_cell(m.issues, m.titles, width),
+                key=str(m.id),
+            )
 
     @on(DataTable.RowSelected, "#meetings")
     async def _meeting_chosen(self, event: DataTable.RowSelected) -> None:
@@ -476,8 +518,7 @@ class ReviewScreen(Screen[None]):
     # ------------------------------------------------------------------ health
 
     def _render_health(self) -> None:
-        overview = self.overview
-        points = health_series(overview.figures if overview else [])
+        points = health_series(self.health or [])
         head = Text(end="")
         if not points:
             head.append("No meetings have ended yet: health figures start after the first one.")
