@@ -313,6 +313,9 @@ class LoadRun:
     minimal_idle_cpu_s: float = 0.0
     minimal_idle_cpu_stat_s: float = 0.0
     problems: dict[str, int] = field(default_factory=dict)  # summed over the terminals
+    driver_cpu_s: float = 0.0  # this process (the facilitator and the pty readers), changes window
+    load_before: float = 0.0  # 1-minute load average when the run began, and when it ended
+    load_after: float = 0.0
     final_up_next: str = ""
     same_up_next: int = 0
     countdown_expected: int | None = None
@@ -362,7 +365,7 @@ class Propagation:
         self.bench = bench
         self.args = args
         self.rng = random.Random(args.seed)
-        self.notes: list[str] = []
+        self._heart: asyncio.Task[None] | None = None
 
     def log(self, message: str) -> None:
         if self.args.verbose:
@@ -400,12 +403,13 @@ class Propagation:
         from peertui.core.agenda import preset
         from peertui.store import Store
 
+        load_before = os.getloadavg()[0]
         db = self.bench.copy_db(f"load-{n}.db")
         store = await Store.open(db, actor="bench-facilitator")
         writing = asyncio.Lock()  # one transaction at a time on the driver's connection
         terminals: list[Terminal] = []
         minimal: PtyProcess | None = None
-        heart: asyncio.Task[None] | None = None
+        self._heart = None
         try:
             group = await store.find_group(GROUP)
             members = await store.list_members(group.id, include_inactive=False)
@@ -414,7 +418,7 @@ class Propagation:
             # First to join facilitates: before any terminal is started.
             if not await store.join_meeting(meeting_id, members[0].id):
                 raise BenchmarkError("the benchmark did not get the facilitator's role")
-            heart = asyncio.create_task(self._heartbeat(store, writing))
+            self._heart = asyncio.create_task(self._heartbeat(store, writing))
 
             began = time.perf_counter()
             minimal = self.bench.launch("minimal", COLUMNS, LINES, tick=True)
@@ -425,7 +429,8 @@ class Propagation:
             await self._wait_joined(store, meeting_id, n + 1)
             await asyncio.sleep(self.args.settle)
 
-            result = LoadRun(terminals=n, changes=self.args.changes, first_paint_s=first_paint)
+            result = LoadRun(terminals=n, changes=self.args.changes, first_paint_s=first_paint,
+                             load_before=load_before)
             await self._changes(store, writing, meeting_id, names, terminals, minimal, result)
             await self._idle(store, writing, meeting_id, names, terminals, minimal, result)
             for terminal in terminals:
@@ -433,8 +438,12 @@ class Propagation:
                     raise BenchmarkError(f"terminal {terminal.label} ended during the run: "
                                          f"{terminal.tail()!r}")
         finally:
-            if heart is not None:
-                heart.cancel()
+            if self._heart is not None:
+                self._heart.cancel()
+                try:
+                    await self._heart
+                except (asyncio.CancelledError, Exception):  # stopped, or already reported
+                    pass
             for terminal in terminals:  # all quit at once, then wait for each
                 try:
                     terminal.send(CTRL_Q)
@@ -451,6 +460,7 @@ class Propagation:
             for word, count in terminal.problems().items():
                 totals[word] = totals.get(word, 0) + count
         result.problems = totals
+        result.load_after = os.getloadavg()[0]
         return result
 
     async def _heartbeat(self, store, writing: asyncio.Lock) -> None:
@@ -458,6 +468,13 @@ class Propagation:
             await asyncio.sleep(HEARTBEAT_EVERY_S)
             async with writing:
                 await store.heartbeat()
+
+    def _check_heart(self) -> None:
+        """The facilitator must never look gone: a failed heartbeat ends the measurement."""
+        heart = self._heart
+        if heart is not None and heart.done() and not heart.cancelled():
+            error = heart.exception()
+            raise BenchmarkError(f"the facilitator's heartbeat stopped: {error}")
 
     async def _wait_painted(self, terminals: list[Terminal], minimal: PtyProcess) -> None:
         deadline = time.monotonic() + self.args.timeout
@@ -484,24 +501,34 @@ class Propagation:
                 raise BenchmarkError(f"only {here} of {sessions} sessions joined the meeting")
             await asyncio.sleep(0.1)
 
+    # The round operations, as the meeting screen's keys apply them (space, n, p).
+    ROUND_OPERATIONS: dict[str, tuple[Callable, str]] = {
+        "start": (lambda r, now: r.start_round(now), "start"),
+        "next": (lambda r, now: r.next(now), "next"),
+        "previous": (lambda r, now: r.previous(now), "previous"),
+        "pause": (lambda r, now: r.toggle_pause(now), "toggle"),
+    }
+
     async def _apply(self, store, writing: asyncio.Lock, meeting_id: int, change: Change) -> float:
         """Make the change; returns the moment its commit returned (perf_counter)."""
-        operations: dict[str, tuple[Callable, str]] = {
-            "start": (lambda r, now: r.start_round(now), "start"),
-            "next": (lambda r, now: r.next(now), "next"),
-            "previous": (lambda r, now: r.previous(now), "previous"),
-            "pause": (lambda r, now: r.toggle_pause(now), "toggle"),
-        }
+        from peertui.core.rules import InvalidInput
+        from peertui.store import StoreError
+
+        self._check_heart()
         async with writing:
-            if change.kind in operations:
-                operation, what = operations[change.kind]
-                await store.change_round(meeting_id, "checkin", operation, what)
-            elif change.kind == "move":
-                await store.move_in_round(meeting_id, "checkin", change.member_id, 1)
-            elif change.kind in ("absent", "present"):
-                await store.set_attendance(meeting_id, change.member_id, change.kind)
-            else:
-                raise ValueError(change.kind)
+            try:
+                if change.kind in self.ROUND_OPERATIONS:
+                    operation, what = self.ROUND_OPERATIONS[change.kind]
+                    await store.change_round(meeting_id, "checkin", operation, what)
+                elif change.kind == "move":
+                    await store.move_in_round(meeting_id, "checkin", change.member_id, 1)
+                elif change.kind in ("absent", "present"):
+                    await store.set_attendance(meeting_id, change.member_id, change.kind)
+                else:
+                    raise ValueError(change.kind)
+            except (StoreError, InvalidInput) as error:
+                raise BenchmarkError(
+                    f"the facilitator's change ({change.kind}) failed: {error}") from None
             return time.perf_counter()
 
     def _cpu(self, processes: Sequence[PtyProcess]) -> list[tuple[int, float]]:
@@ -519,6 +546,7 @@ class Propagation:
         restore: int | None = None  # a member marked absent, to mark present again
         expected_after: int | None = None
         cpu_before = self._cpu([*terminals, minimal])
+        driver_before = time.process_time()
         window_began = time.perf_counter()
         last_commit = 0.0
         for index in range(self.args.changes):
@@ -556,6 +584,7 @@ class Propagation:
                      f"max {max(shown, default=float('inf')):.0f} ms"
                      f"{'' if len(shown) == len(delays) else f', LOST {len(delays) - len(shown)}'}")
         result.change_window_s = time.perf_counter() - window_began
+        result.driver_cpu_s = time.process_time() - driver_before
         cpu_after = self._cpu([*terminals, minimal])
         spent = [(a[0] - b[0]) / 1e9 for a, b in zip(cpu_after, cpu_before)]
         spent_stat = [a[1] - b[1] for a, b in zip(cpu_after, cpu_before)]
@@ -599,6 +628,7 @@ class Propagation:
         spent_stat = [a[1] - b[1] for a, b in zip(after, before)]
         result.idle_cpu_s, result.minimal_idle_cpu_s = spent[:-1], spent[-1]
         result.idle_cpu_stat_s, result.minimal_idle_cpu_stat_s = spent_stat[:-1], spent_stat[-1]
+        self._check_heart()
 
         # In step: everyone's last "Up next" is the round's; the countdowns, read half-way
         # through a second (each terminal repaints as the second turns), all say the same.
@@ -692,6 +722,9 @@ def notes(runs: Sequence[LoadRun]) -> list[str]:
             f" in {run.idle_window_s:.0f} s; per terminal (schedstat) "
             f"{min(run.idle_cpu_s) * 1000:.0f}..{max(run.idle_cpu_s) * 1000:.0f} ms"
         )
+        lines.append(f"N={run.terminals} this script's own CPU while changes arrived (facilitator,"
+                     f" pty readers): {run.driver_cpu_s:.2f} s in {run.change_window_s:.0f} s;"
+                     f" load average {run.load_before:.1f} before, {run.load_after:.1f} after")
         others = {w: c for w, c in run.problems.items() if w != "locked" and c}
         if others:
             lines.append(f"N={run.terminals} other words seen on terminals: {others}")

@@ -262,10 +262,20 @@ class IssueQueries:
                 (target_id, source_id),
             )
             await tx.execute("DELETE FROM votes WHERE issue_id = ?", (source_id,))
+            meeting = await tx.fetchone(
+                "SELECT id FROM meetings WHERE group_id = ? AND ended_at IS NULL",
+                (source["group_id"],),
+            )
             await tx.execute(
-                "UPDATE issues SET status = 'merged', merged_into = ?, outcome = ?, closed_at = ?"
-                " WHERE id = ?",
-                (target_id, f"merged into “{target['title']}”", self.clock(), source_id),
+                "UPDATE issues SET status = 'merged', merged_into = ?, outcome = ?, closed_at = ?,"
+                " closed_meeting_id = ? WHERE id = ?",
+                (
+                    target_id,
+                    f"merged into “{target['title']}”",
+                    self.clock(),
+                    meeting["id"] if meeting else None,
+                    source_id,
+                ),
             )
             await tx.execute(
                 "UPDATE issues SET urgency = min(urgency, ?), meetings_waited ="
@@ -387,6 +397,8 @@ class IssueQueries:
             issue = await tx.fetchone("SELECT * FROM issues WHERE id = ?", (issue_id,))
             if meeting is None or issue is None or issue["group_id"] != meeting["group_id"]:
                 raise NotFound("That issue is not in this meeting's group.")
+            if meeting["ended_at"] is not None:
+                raise InvalidInput("This meeting has ended; issues are closed in a meeting in progress.")
             if issue["status"] != "open":
                 raise InvalidInput("Only open issues can be closed.")
             discussion = await tx.fetchone(

@@ -265,6 +265,10 @@ class PresenceQueries:
             )
             if meeting is None:
                 raise InvalidInput("Hands are raised in a meeting in progress.")
+            if not await tx.fetchone(
+                "SELECT 1 FROM members WHERE id = ? AND group_id = ?", (member_id, meeting["group_id"])
+            ):
+                raise NotFound("That member is not in this group.")
             if await tx.fetchone(
                 "SELECT 1 FROM hands WHERE meeting_id = ? AND member_id = ? AND lowered_at IS NULL",
                 (meeting_id, member_id),

@@ -14,7 +14,9 @@ so the screen can say some exist, but their text is never read here).
 
 Which meetings "discussed" an issue: a timed discussion (the discussions table) where there
 is one; for history imported without timings, a meeting where the issue got a note, an action
-or its resolution counts too (its time is then unknown).
+or its resolution counts too (its time is then unknown). Empty notes (a notes pane opened
+and left blank) count for nothing. Notes show their stored text, which the notes editor
+brings up to date every few edits and at the meeting's end.
 """
 
 from __future__ import annotations
@@ -209,40 +211,38 @@ _DISCUSSED = """
   SELECT d.issue_id, d.meeting_id FROM discussions d JOIN issues i ON i.id = d.issue_id
   WHERE i.group_id = :group
   UNION SELECT n.issue_id, n.meeting_id FROM notes n JOIN issues i ON i.id = n.issue_id
-  WHERE i.group_id = :group
+  WHERE i.group_id = :group AND n.body != ''
   UNION SELECT c.issue_id, c.meeting_id FROM commitments c
   WHERE c.group_id = :group AND c.issue_id IS NOT NULL
   UNION SELECT i.id, i.closed_meeting_id FROM issues i
   WHERE i.group_id = :group AND i.status = 'resolved' AND i.closed_meeting_id IS NOT NULL
 """
 
-# CROSS JOIN: walk the group's meetings and their rows by index, never other groups' rows.
-_ATTENDANCE_CTE = """
-att AS (
-  SELECT a.meeting_id, count(*) AS expected, sum(a.status != 'absent') AS present,
-    avg(a.rating) AS rating
-  FROM ms CROSS JOIN attendance a ON a.meeting_id = ms.id GROUP BY a.meeting_id)
+# Each meeting with its attendance aggregated in the same pass (the attendance primary key
+# starts with meeting_id), then the other per-meeting aggregates joined on.
+_MEETINGS_CTE = """
+ms AS (
+  SELECT m.id, m.number, m.started_at, m.ended_at, count(a.member_id) AS expected,
+    coalesce(sum(a.status != 'absent'), 0) AS present, avg(a.rating) AS rating
+  FROM meetings m LEFT JOIN attendance a ON a.meeting_id = m.id
+  WHERE m.group_id = :group {ended}
+  GROUP BY m.id)
 """
 
 _MEETINGS_SQL = f"""
-WITH ms AS (SELECT id, number, started_at, ended_at FROM meetings WHERE group_id = :group),
-{_ATTENDANCE_CTE},
+WITH {_MEETINGS_CTE.format(ended="")},
 pairs AS (SELECT DISTINCT issue_id, meeting_id FROM ({_DISCUSSED})),
 disc AS (
   SELECT p.meeting_id, count(*) AS issues, json_group_array(i.title) AS titles
   FROM pairs p JOIN issues i ON i.id = p.issue_id GROUP BY p.meeting_id)
-SELECT ms.*, coalesce(att.expected, 0) AS expected, coalesce(att.present, 0) AS present,
-  att.rating, coalesce(disc.issues, 0) AS issues, coalesce(disc.titles, '[]') AS titles
-FROM ms
-LEFT JOIN att ON att.meeting_id = ms.id
-LEFT JOIN disc ON disc.meeting_id = ms.id
+SELECT ms.*, coalesce(disc.issues, 0) AS issues, coalesce(disc.titles, '[]') AS titles
+FROM ms LEFT JOIN disc ON disc.meeting_id = ms.id
 ORDER BY ms.started_at DESC, ms.number DESC
 """  # noqa: S608 - constants
 
+# CROSS JOIN: walk the group's meetings and their rows by index, never other groups' rows.
 _HEALTH_SQL = f"""
-WITH ms AS (
-  SELECT id, number, started_at FROM meetings WHERE group_id = :group AND ended_at IS NOT NULL),
-{_ATTENDANCE_CTE},
+WITH {_MEETINGS_CTE.format(ended="AND m.ended_at IS NOT NULL")},
 spoken AS (
   SELECT t.meeting_id, t.member_id, sum(t.spoken_s) AS seconds
   FROM ms CROSS JOIN turns t ON t.meeting_id = ms.id AND t.round = 'checkin'
@@ -251,11 +251,9 @@ air AS (SELECT meeting_id, group_concat(seconds, ',') AS airtime FROM spoken GRO
 rev AS (
   SELECT r.meeting_id, sum(r.result = 'done') AS kept, sum(r.result != 'done') AS not_kept
   FROM ms CROSS JOIN commitment_reviews r ON r.meeting_id = ms.id GROUP BY r.meeting_id)
-SELECT ms.*, coalesce(att.expected, 0) AS expected, coalesce(att.present, 0) AS present,
-  att.rating, coalesce(air.airtime, '') AS airtime, coalesce(rev.kept, 0) AS kept,
+SELECT ms.*, coalesce(air.airtime, '') AS airtime, coalesce(rev.kept, 0) AS kept,
   coalesce(rev.not_kept, 0) AS not_kept
 FROM ms
-LEFT JOIN att ON att.meeting_id = ms.id
 LEFT JOIN air ON air.meeting_id = ms.id
 LEFT JOIN rev ON rev.meeting_id = ms.id
 ORDER BY ms.started_at, ms.number
@@ -368,7 +366,7 @@ class ReviewQueries:
             SELECT n.*, t.number AS meeting_number, coalesce(i.title, '') AS issue_title
             FROM notes n JOIN meetings t ON t.id = n.meeting_id
             LEFT JOIN issues i ON i.id = n.issue_id
-            WHERE {where}
+            WHERE {where} AND trim(n.body) != ''
             ORDER BY t.started_at, n.issue_id IS NOT NULL, n.id
             """,  # noqa: S608 - `where` is a constant of this module
             params,
@@ -496,7 +494,7 @@ class ReviewQueries:
             """
             WITH here AS (
               SELECT meeting_id FROM discussions WHERE issue_id = :issue
-              UNION SELECT meeting_id FROM notes WHERE issue_id = :issue
+              UNION SELECT meeting_id FROM notes WHERE issue_id = :issue AND body != ''
               UNION SELECT meeting_id FROM commitments WHERE issue_id = :issue
               UNION SELECT closed_meeting_id FROM issues
               WHERE id = :issue AND status = 'resolved' AND closed_meeting_id IS NOT NULL)

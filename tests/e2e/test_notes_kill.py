@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from peertui.store import Store
+from peertui.store.notes import NoteDoc
 from tests.e2e.tmux import Terminal, peertui_command
 
 pytestmark = pytest.mark.e2e
@@ -34,8 +37,15 @@ def test_kill_9_while_typing_keeps_all_but_the_last_second(tmp_path: Path) -> No
     finally:
         terminal.close()
     with sqlite3.connect(db) as conn:
-        (body,) = conn.execute("SELECT body FROM notes").fetchone()
-    assert body.startswith("Decided: trial the new rota for four weeks.")
+        saved = conn.execute("SELECT count(*) FROM note_updates").fetchone()[0]
+    assert saved > 0  # every edit saved so far is in the database, as CRDT updates
+
+    async def read_back() -> str:
+        async with await Store.open(db) as store:
+            meeting_id = await store.meeting_in_progress((await store.find_group("Circle")).id)
+            return str(NoteDoc((await store.open_note(meeting_id)).state))
+
+    assert asyncio.run(read_back()).startswith("Decided: trial the new rota for four weeks.")
     again = Terminal(peertui_command("meeting", "Circle", "--db", str(db)))
     try:
         again.wait_for("Up next: Ann")

@@ -159,6 +159,8 @@ def test_minutes_of_the_latest_ended_meeting(run: Run, circle: Path) -> None:
         "   Why: Waiting for the budget",
         "3. **Office move** (raised by Chen) — Carried over",
         "   Where it stands: Needs the landlord's answer",
+        "4. **Rota again** (raised by Bob) — Merged",
+        "   merged into “Rota”",
     ]
     assert section(text, "Actions") == [
         "- **Ann**",
@@ -218,6 +220,7 @@ def test_json_minutes(run: Run, circle: Path) -> None:
         ("Hiring a CTO", "resolved"),
         ("Cash flow", "parked"),
         ("Office move", "carried"),
+        ("Rota again", "merged"),  # merged in this meeting: part of its record
     ]
     assert [(a["owner"], a["text"], a["due_on"]) for a in data["actions"]] == [
         ("Ann", "Call the recruiter", "2030-01-10"),

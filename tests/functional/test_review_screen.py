@@ -154,7 +154,7 @@ async def test_meetings_then_a_meeting_then_an_issue_and_back(db_path: Path, clo
         assert rows[0].strip("│ ").split()[:5] == ["2", "2027-01-22", "4/4", "8.0", "1"]
         assert "Parking at the office" in rows[0]
         assert rows[1].strip("│ ").split()[:5] == ["1", "2027-01-15", "3/4", "7.0", "1"]
-        assert screen.query_one("#meetings", DataTable).has_focus
+        assert screen.query_one("#rv-meetings", DataTable).has_focus
 
         await pilot.press("down", "enter")  # meeting 1
         text = screen_text(app)
@@ -162,7 +162,7 @@ async def test_meetings_then_a_meeting_then_an_issue_and_back(db_path: Path, clo
         assert "3 of 4 here · average rating 7.0 · 1 issues discussed · 2 actions" in text
         assert "Rota for the summer" in text and "resolved" in text
         assert "7:00" in text  # the timed discussion, from its stored state
-        body = static_text(app, "#meeting-body")
+        body = static_text(app, "#rv-meeting-body")
         assert "Check-in airtime" in body and "█" in body and "1:30" in body
         assert "Dee" in body and "absent" in body and "“hopeful”" in body
         assert "Hire two temps for August" in body
@@ -172,6 +172,9 @@ async def test_meetings_then_a_meeting_then_an_issue_and_back(db_path: Path, clo
         assert "Private: Bob is worried" not in body  # presenter-only: kept out of review
         assert "presenter-only notes are kept out of review for now: 1 not shown" in body
         assert "█" in text  # the airtime bars are on screen at 80x24
+        await pilot.press("tab", "end")  # the details scroll from the keyboard
+        assert "Remember the fire drill" in screen_text(app)
+        await pilot.press("shift+tab")
 
         await pilot.press("enter")  # the rota's whole life
         text = screen_text(app)
@@ -179,7 +182,7 @@ async def test_meetings_then_a_meeting_then_an_issue_and_back(db_path: Path, clo
         assert "Issue " in text and "resolved at meeting 1" in text
         assert "Raised 2027-01-15 by Bob at meeting 1 · waited 0 meetings" in text
         assert "discussed at 1 meeting · 7:00 in timed discussion" in text
-        body = static_text(app, "#issue-body")
+        body = static_text(app, "#rv-issue-body")
         assert "Budgeting the night shifts" in body and "Hire two temps for August" in body
         assert "Draft the summer rota — Bob, due 2027-01-20 · overdue" in body
         assert "reviewed: not done at 2" in body and "made at meeting 1" in body
@@ -203,7 +206,7 @@ async def test_carried_issue_waits_and_shows_each_discussion(db_path: Path, cloc
         text = screen_text(app)
         assert "Meeting 2" in text and "Parking at the office" in text and "carried over" in text
         assert "5:00" in text
-        body = static_text(app, "#meeting-body")
+        body = static_text(app, "#rv-meeting-body")
         assert "Commitments reviewed (2)" in body
         assert "Ask the landlord for permits — Ann, due 2027-01-01 · overdue" in body
         await pilot.press("enter")
@@ -211,7 +214,7 @@ async def test_carried_issue_waits_and_shows_each_discussion(db_path: Path, cloc
         text = screen_text(app)
         assert "Raised 2027-01-15 by Chen at meeting 1 · waited 2 meetings" in text
         assert "discussed at 1 meeting · 5:00 in timed discussion" in text
-        assert "carried over" in text and "Ask the landlord for permits" in static_text(app, "#issue-body")
+        assert "carried over" in text and "Ask the landlord for permits" in static_text(app, "#rv-issue-body")
 
 
 # ---------------------------------------------------------------------- search
@@ -238,7 +241,7 @@ async def test_search_as_you_type_and_open_a_result(db_path: Path, clock: FakeCl
         await pilot.pause()
         assert [h.kind for h in screen.results.hits] == ["commitment"]
         await pilot.press("enter")  # from the field to the results
-        assert screen.query_one("#results", DataTable).has_focus
+        assert screen.query_one("#rv-results", DataTable).has_focus
         await pilot.press("enter")  # the action opens its issue's history
         assert screen.view == "issue" and "Rota for the summer" in screen_text(app)
         await pilot.press("escape")
@@ -322,13 +325,13 @@ async def test_health_sparklines_and_latest_figures(db_path: Path, clock: FakeCl
         await pilot.press("h")
         text = screen_text(app)
         assert "Health over 2 meetings · 2027-01-15 to 2027-01-22 · latest: 2" in text
-        assert screen.query_one("#spark-rating", Sparkline).data == [7.0, 8.0]
-        assert screen.query_one("#spark-attendance", Sparkline).data == [0.75, 1.0]
-        assert screen.query_one("#spark-kept", Sparkline).data == [0.5]  # one done, one not
-        assert static_text(app, "#figure-rating").startswith("8.0")
-        assert static_text(app, "#figure-attendance").startswith("100%")
-        assert static_text(app, "#figure-top_share").startswith("25%")  # four minutes each
-        assert static_text(app, "#figure-gini").startswith("0.00")
+        assert screen.query_one("#rv-spark-rating", Sparkline).data == [7.0, 8.0]
+        assert screen.query_one("#rv-spark-attendance", Sparkline).data == [0.75, 1.0]
+        assert screen.query_one("#rv-spark-kept", Sparkline).data == [0.5]  # one done, one not
+        assert static_text(app, "#rv-figure-rating").startswith("8.0")
+        assert static_text(app, "#rv-figure-attendance").startswith("100%")
+        assert static_text(app, "#rv-figure-top_share").startswith("25%")  # four minutes each
+        assert static_text(app, "#rv-figure-gini").startswith("0.00")
         assert "▁" in text or "█" in text
 
 
@@ -348,16 +351,64 @@ async def test_home_r_opens_the_highlighted_groups_review(db_path: Path, clock: 
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
+async def test_palette_opens_review_from_home_and_its_views(db_path: Path, clock: FakeClock) -> None:
+    await seed_history(db_path, clock)
+    app = make_app(db_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p", *"Revi")
+        await wait_for(pilot, lambda: "Review the group's history" in screen_text(app))
+        await pilot.press("enter")
+        screen = await open_review(pilot, app)
+        await pilot.press("ctrl+p", *"heal")
+        await wait_for(pilot, lambda: "Show the group's health over time" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.view == "health")
+
+
 async def test_another_terminals_change_shows_up(db_path: Path, clock: FakeClock) -> None:
     seeded = await seed_history(db_path, clock)
     app = make_app(db_path, clock=clock, review_group=seeded.group_id, feed_poll_seconds=0.02)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_review(pilot, app)
+        await pilot.press("down")  # meeting 1 highlighted
         async with await Store.open(db_path, clock=clock) as other:
             m3 = await other.start_meeting(seeded.group_id, DEFAULT)
             await other.end_meeting(m3)
+            unrelated = await other.create_group("Elsewhere", members=[("Zed", None)])
+            await other.add_issue(unrelated.id, "Not ours")
         await wait_for(pilot, lambda: "3 meetings held" in screen_text(app))
-        assert screen.view == "meetings"
+        table = screen.query_one("#rv-meetings", DataTable)
+        assert screen.view == "meetings" and table.row_count == 3
+        # The same meeting stays highlighted, now one row further down.
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == str(seeded.meetings[0])
+
+
+async def test_a_change_elsewhere_refreshes_without_moving_the_view(
+    db_path: Path, clock: FakeClock
+) -> None:
+    seeded = await seed_history(db_path, clock)
+    app = make_app(db_path, clock=clock, review_group=seeded.group_id, feed_poll_seconds=0.02)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot, app)
+        await pilot.press("slash")
+        screen.query_one("#review-search", Input).value = "temps"
+        await wait_for(pilot, lambda: screen.view == "results")
+        await pilot.press("down")  # into the results
+        table = screen.query_one("#rv-results", DataTable)
+        table.move_cursor(row=table.get_row_index(f"issue:{seeded.rota}"))
+        await pilot.press("enter")
+        assert screen.view == "issue"
+        async with await Store.open(db_path, clock=clock) as other:
+            fresh = await other.add_issue(seeded.group_id, "Temps budget for the winter")
+        await wait_for(pilot, lambda: screen.results and len(screen.results.hits) == 4)
+        assert screen.view == "issue" and "Rota for the summer" in screen_text(app)
+        await pilot.press("escape")
+        assert screen.view == "results" and "Temps budget for the winter" in screen_text(app)
+        # An issue never discussed: no meetings to list, the keyboard goes to its details.
+        table.move_cursor(row=table.get_row_index(f"issue:{fresh}"))
+        await pilot.press("enter")
+        assert screen.view == "issue" and "discussed at 0 meetings" in screen_text(app)
+        assert screen.query_one("#rv-issue-more").has_focus
 
 
 # ---------------------------------------------------------------------- markup stays text
@@ -413,13 +464,13 @@ async def test_every_review_view_shows_user_text_literally(
         look(t.group, t.parking)  # the list: group name, issue titles
         await pilot.press("down", "enter")
         look(t.rota, t.decision, *t.members[:3], t.word, t.call, t.draft, t.note, t.issue_note,
-             where="#meeting-body")
+             where="#rv-meeting-body")
         assert shown(t.private) not in "".join(seen)
         await pilot.press("enter")
         look(t.rota, t.members[1], t.rota_details, t.decision, t.call, t.draft, t.issue_note,
-             where="#issue-body")
+             where="#rv-issue-body")
         await pilot.press("escape", "escape", "up", "enter")  # meeting 2
-        look(t.parking, t.permit, t.call, t.draft, where="#meeting-body")
+        look(t.parking, t.permit, t.call, t.draft, where="#rv-meeting-body")
         await pilot.press("escape", "c")
         look(t.members[0], t.permit, t.call, t.parking, t.rota)
         await pilot.press("h")

@@ -655,8 +655,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
 
         async def answered(yes: bool | None) -> None:
             if yes and await self._do(self.app.store.end_meeting(self.meeting_id)):
-                self.app.notify(f"Meeting {state.number} ended and saved.", markup=False)
                 await self.app.go_home()
+                self.app.notify(f"Meeting {state.number} ended and saved.", markup=False)
 
         self.app.push_screen(
             ConfirmModal("End the meeting?", detail + "It is saved as it stands."),

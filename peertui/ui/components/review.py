@@ -41,12 +41,12 @@ from peertui.ui.text import fitted, literal
 
 # view name -> (container id, the widget that takes the keyboard there)
 VIEWS = {
-    "meetings": ("v-meetings", "#meetings"),
-    "meeting": ("v-meeting", "#meeting-issues"),
-    "issue": ("v-issue", "#issue-meetings"),
-    "results": ("v-results", "#results"),
-    "mine": ("v-mine", "#mine"),
-    "health": ("v-health", "#v-health"),
+    "meetings": ("rv-v-meetings", "#rv-meetings"),
+    "meeting": ("rv-v-meeting", "#rv-meeting-issues"),
+    "issue": ("rv-v-issue", "#rv-issue-meetings"),
+    "results": ("rv-v-results", "#rv-results"),
+    "mine": ("rv-v-mine", "#rv-mine"),
+    "health": ("rv-v-health", "#rv-v-health"),
 }
 ROOTS = ("meetings", "mine", "health")
 HINTS = {
@@ -58,6 +58,7 @@ HINTS = {
     "health": "Oldest meeting on the left, newest on the right · l meetings · Esc back",
 }
 FIRST_ROWS = 40  # meeting rows filled before the first paint; more than a screen holds
+LATER_ROWS = 100  # then this many per refresh
 KIND_LABELS = {"issue": "Issue", "commitment": "Action", "note": "Note"}
 WATCHED = ("group", "member", "meeting", "issue", "commitment", "attendance", "discussion", "note")
 
@@ -95,6 +96,7 @@ class ReviewScreen(Screen[None]):
         self._built: set[str] = set()
         self._width = 0
         self._filling = 0  # which fill of the meeting list is current (it is filled in chunks)
+        self._keep_cursor: str | None = None  # the row to highlight again once it is back
 
     # ------------------------------------------------------------------ layout
 
@@ -115,29 +117,29 @@ class ReviewScreen(Screen[None]):
 
     def _widgets(self, view: str) -> list[Widget]:
         if view == "meetings":
-            return [DataTable(id="meetings", cursor_type="row", zebra_stripes=True)]
+            return [DataTable(id="rv-meetings", cursor_type="row", zebra_stripes=True)]
         if view in ("meeting", "issue"):
             return [
-                Static("", id=f"{view}-head", classes="review-head"),
-                DataTable(id="meeting-issues" if view == "meeting" else "issue-meetings",
+                Static("", id=f"rv-{view}-head", classes="review-head"),
+                DataTable(id="rv-meeting-issues" if view == "meeting" else "rv-issue-meetings",
                           cursor_type="row"),
-                VerticalScroll(Static("", id=f"{view}-body"), id=f"{view}-more", classes="review-more"),
+                VerticalScroll(Static("", id=f"rv-{view}-body"), id=f"rv-{view}-more", classes="review-more"),
             ]
         if view == "results":
-            return [DataTable(id="results", cursor_type="row")]
+            return [DataTable(id="rv-results", cursor_type="row")]
         if view == "mine":
-            return [Static("", id="mine-head", classes="review-head"), DataTable(id="mine", cursor_type="row")]
-        rows: list[Widget] = [Static("", id="health-head", classes="review-head")]
+            return [Static("", id="rv-mine-head", classes="review-head"), DataTable(id="rv-mine", cursor_type="row")]
+        rows: list[Widget] = [Static("", id="rv-health-head", classes="review-head")]
         for key, label in FIGURES:
             rows.append(
                 Horizontal(
                     Label(label, classes="health-label"),
-                    Sparkline([], id=f"spark-{key}", summary_function=_mean),
-                    Static("", id=f"figure-{key}", classes="health-figure"),
+                    Sparkline([], id=f"rv-spark-{key}", summary_function=_mean),
+                    Static("", id=f"rv-figure-{key}", classes="health-figure"),
                     classes="health-row",
                 )
             )
-        rows.append(Static(views.HEALTH_NOTES, id="health-notes"))
+        rows.append(Static(views.HEALTH_NOTES, id="rv-health-notes"))
         return rows
 
     async def _build(self, view: str) -> None:
@@ -158,7 +160,7 @@ class ReviewScreen(Screen[None]):
         wide = max(0, self._width - 80)
         self._rendered.pop(view, None)
         if view == "meetings":
-            table = self.query_one("#meetings", DataTable)
+            table = self.query_one("#rv-meetings", DataTable)
             table.clear(columns=True)
             table.add_column("#", key="number", width=5)
             table.add_column("Date", key="date", width=10)
@@ -166,28 +168,28 @@ class ReviewScreen(Screen[None]):
             table.add_column("Rating", key="rating", width=6)
             table.add_column("Issues discussed", key="issues", width=max(16, self._width - 42))
         elif view == "meeting":
-            table = self.query_one("#meeting-issues", DataTable)
+            table = self.query_one("#rv-meeting-issues", DataTable)
             table.clear(columns=True)
             table.add_column("Issue", key="title", width=28 + wide // 2)
             table.add_column("Outcome", key="result", width=12)
             table.add_column("Time", key="time", width=7)
             table.add_column("Decision", key="outcome", width=max(12, 20 + wide - wide // 2))
         elif view == "issue":
-            table = self.query_one("#issue-meetings", DataTable)
+            table = self.query_one("#rv-issue-meetings", DataTable)
             table.clear(columns=True)
             table.add_column("Meeting", key="number", width=7)
             table.add_column("Date", key="date", width=10)
             table.add_column("Time", key="time", width=7)
             table.add_column("Outcome", key="result", width=14)
         elif view == "results":
-            table = self.query_one("#results", DataTable)
+            table = self.query_one("#rv-results", DataTable)
             table.clear(columns=True)
             table.add_column("What", key="kind", width=6)
             table.add_column("Mtg", key="meeting", width=5)
             table.add_column("Date", key="date", width=10)
             table.add_column("Match", key="match", width=self.match_width)
         elif view == "mine":
-            table = self.query_one("#mine", DataTable)
+            table = self.query_one("#rv-mine", DataTable)
             table.clear(columns=True)
             table.add_column("Status", key="kept", width=7)
             table.add_column("Due", key="due", width=10)
@@ -229,14 +231,15 @@ class ReviewScreen(Screen[None]):
         return True
 
     async def on_store_changed(self, message: StoreChanged) -> None:
-        if not message.touches(*WATCHED):
+        ours = [c for c in message.changes if c.group_id in (None, self.group_id)]
+        if not any(c.entity in WATCHED for c in ours):
             return
         if await self.reload_overview():
             self._rendered.clear()
             await self.show(*self.stack[-1], push=False, focus=False)
             query = self.query_one("#review-search", Input).value
             if query.strip():
-                await self.run_search(query)
+                await self.run_search(query, navigate=False)
 
     # ------------------------------------------------------------------ navigation
 
@@ -258,7 +261,10 @@ class ReviewScreen(Screen[None]):
         if view != "results" or not self.results or not self.results.query:
             self._hint(HINTS[view])
         if focus:
-            self.query_one(main).focus()
+            target = self.query_one(main)
+            if not target.display and view in ("meeting", "issue"):
+                target = self.query_one(f"#rv-{view}-more")  # no table rows: the details
+            target.focus()
 
     async def _load_view(self, view: str, ref: int | None) -> None:
         if self._rendered.get(view) == (ref, self._width):
@@ -286,7 +292,7 @@ class ReviewScreen(Screen[None]):
         if self.view == "results" or (search.has_focus and search.value):
             search.value = ""  # Input.Changed with "" leaves the results
             self.results = None
-            while self.view == "results":
+            while self.view == "results" and len(self.stack) > 1:
                 self.stack.pop()
             await self.show(*self.stack[-1], push=False)
             return
@@ -323,22 +329,25 @@ class ReviewScreen(Screen[None]):
 
     def _render_meetings(self) -> None:
         """The newest meetings at once, the older ones just after the screen is painted."""
-        table = self.query_one("#meetings", DataTable)
+        table = self.query_one("#rv-meetings", DataTable)
         meetings = self.overview.meetings if self.overview else []
         self._filling += 1
+        self._keep_cursor = _cursor_key(table)
         table.clear()
-        self._fill_meetings(self._filling, meetings[:FIRST_ROWS])
-        if len(meetings) > FIRST_ROWS:
-            self.call_after_refresh(self._fill_meetings, self._filling, meetings[FIRST_ROWS:])
+        self._fill_meetings(self._filling, meetings, FIRST_ROWS)
         if self.overview and not meetings:
             self._hint("No meetings yet: the history starts with the first meeting.")
 
-    def _fill_meetings(self, filling: int, meetings: list[MeetingSummary]) -> None:
+    def _fill_meetings(self, filling: int, meetings: list[MeetingSummary], count: int) -> None:
+        """Add the next `count` rows, and the rest after the next refresh, a chunk at a time,
+        so years of history never hold up the keyboard."""
         if filling != self._filling:
             return  # a newer fill started meanwhile
-        table = self.query_one("#meetings", DataTable)
+        table = self.query_one("#rv-meetings", DataTable)
         width = table.columns["issues"].width
-        for m in meetings:
+        if len(meetings) > count:
+            self.call_after_refresh(self._fill_meetings, filling, meetings[count:], LATER_ROWS)
+        for m in meetings[:count]:
             table.add_row(
                 str(m.number),
                 format_day(m.started_at) if m.ended_at is not None else "in progress",
@@ -347,18 +356,21 @@ class ReviewScreen(Screen[None]):
                 _issues_cell(m.issues, m.titles, width),
                 key=str(m.id),
             )
+        if _restore_cursor(table, self._keep_cursor):
+            self._keep_cursor = None
 
-    @on(DataTable.RowSelected, "#meetings")
+    @on(DataTable.RowSelected, "#rv-meetings")
     async def _meeting_chosen(self, event: DataTable.RowSelected) -> None:
         await self.show("meeting", int(event.row_key.value))
 
     # ------------------------------------------------------------------ one meeting
 
     def _render_meeting(self, detail: MeetingDetail) -> None:
-        self.query_one("#meeting-head", Static).update(views.meeting_head(detail))
-        table = self.query_one("#meeting-issues", DataTable)
+        self.query_one("#rv-meeting-head", Static).update(views.meeting_head(detail))
+        table = self.query_one("#rv-meeting-issues", DataTable)
         title_width = table.columns["title"].width
         outcome_width = table.columns["outcome"].width
+        keep = _cursor_key(table)
         with self.app.batch_update():
             table.clear()
             for issue in detail.issues:
@@ -370,18 +382,20 @@ class ReviewScreen(Screen[None]):
                     key=str(issue.issue_id),
                 )
             table.display = bool(detail.issues)
-        self.query_one("#meeting-body", Static).update(views.meeting_body(detail, self._width - 4))
-        self.query_one("#meeting-more", VerticalScroll).scroll_home(animate=False)
+            _restore_cursor(table, keep)
+        self.query_one("#rv-meeting-body", Static).update(views.meeting_body(detail, self._width - 4))
+        self.query_one("#rv-meeting-more", VerticalScroll).scroll_home(animate=False)
 
-    @on(DataTable.RowSelected, "#meeting-issues")
+    @on(DataTable.RowSelected, "#rv-meeting-issues")
     async def _issue_chosen(self, event: DataTable.RowSelected) -> None:
         await self.show("issue", int(event.row_key.value))
 
     # ------------------------------------------------------------------ one issue
 
     def _render_issue(self, history: IssueHistory) -> None:
-        self.query_one("#issue-head", Static).update(views.issue_head(history))
-        table = self.query_one("#issue-meetings", DataTable)
+        self.query_one("#rv-issue-head", Static).update(views.issue_head(history))
+        table = self.query_one("#rv-issue-meetings", DataTable)
+        keep = _cursor_key(table)
         with self.app.batch_update():
             table.clear()
             for line in history.discussions:
@@ -396,10 +410,11 @@ class ReviewScreen(Screen[None]):
                     key=str(line.meeting_id),
                 )
             table.display = bool(history.discussions)
-        self.query_one("#issue-body", Static).update(views.issue_body(history))
-        self.query_one("#issue-more", VerticalScroll).scroll_home(animate=False)
+            _restore_cursor(table, keep)
+        self.query_one("#rv-issue-body", Static).update(views.issue_body(history))
+        self.query_one("#rv-issue-more", VerticalScroll).scroll_home(animate=False)
 
-    @on(DataTable.RowSelected, "#issue-meetings")
+    @on(DataTable.RowSelected, "#rv-issue-meetings")
     async def _discussion_chosen(self, event: DataTable.RowSelected) -> None:
         await self.show("meeting", int(event.row_key.value))
 
@@ -409,7 +424,8 @@ class ReviewScreen(Screen[None]):
     async def _search_changed(self, event: Input.Changed) -> None:
         await self.run_search(event.value)
 
-    async def run_search(self, query: str) -> None:
+    async def run_search(self, query: str, *, navigate: bool = True) -> None:
+        """Search and show the results; without `navigate`, only refresh them where they are."""
         if not query.strip():
             if self.view == "results":
                 while self.view == "results" and len(self.stack) > 1:
@@ -421,12 +437,15 @@ class ReviewScreen(Screen[None]):
             self.results = await self.app.store.search(self.group_id, query)
         except InvalidInput as error:
             # Mid-typing (an open quote, a dangling OR): say so, keep the last results.
-            self._hint(literal(str(error), style="yellow"))
+            if navigate:
+                self._hint(literal(str(error), style="yellow"))
             return
         except StoreError as error:
             self.app.report(error)
             return
         self._rendered.pop("results", None)
+        if not navigate and self.view != "results":
+            return  # shown fresh when the user comes back to them
         if self.view != "results":
             self.stack = [s for s in self.stack if s[0] != "results"]
             await self.show("results", focus=False)
@@ -437,7 +456,7 @@ class ReviewScreen(Screen[None]):
     @on(Input.Submitted, "#review-search")
     def _search_submitted(self) -> None:
         if self.view == "results" and self.results and self.results.hits:
-            self.query_one("#results", DataTable).focus()
+            self.query_one("#rv-results", DataTable).focus()
 
     def _results_hint(self, result: SearchResult) -> Text:
         text = Text(end="")
@@ -452,8 +471,9 @@ class ReviewScreen(Screen[None]):
         return text
 
     def _render_results(self) -> None:
-        table = self.query_one("#results", DataTable)
+        table = self.query_one("#rv-results", DataTable)
         width = self.match_width
+        keep = _cursor_key(table)
         with self.app.batch_update():
             table.clear()
             for hit in self.results.hits if self.results else []:
@@ -466,8 +486,9 @@ class ReviewScreen(Screen[None]):
                     key=f"{hit.kind}:{hit.id}",
                     height=2,
                 )
+            _restore_cursor(table, keep)
 
-    @on(DataTable.RowSelected, "#results")
+    @on(DataTable.RowSelected, "#rv-results")
     async def _hit_chosen(self, event: DataTable.RowSelected) -> None:
         kind, _, hit_id = str(event.row_key.value).partition(":")
         hit = next(
@@ -488,10 +509,11 @@ class ReviewScreen(Screen[None]):
 
     def _render_mine(self, mine: MyCommitments) -> None:
         name = self.group.name if self.group else ""
-        self.query_one("#mine-head", Static).update(views.mine_head(mine, name))
-        table = self.query_one("#mine", DataTable)
+        self.query_one("#rv-mine-head", Static).update(views.mine_head(mine, name))
+        table = self.query_one("#rv-mine", DataTable)
         text_width = table.columns["text"].width
         issue_width = table.columns["issue"].width
+        keep = _cursor_key(table)
         with self.app.batch_update():
             table.clear()
             for action in mine.actions:
@@ -503,8 +525,9 @@ class ReviewScreen(Screen[None]):
                     key=str(action.id),
                 )
             table.display = bool(mine.actions)
+            _restore_cursor(table, keep)
 
-    @on(DataTable.RowSelected, "#mine")
+    @on(DataTable.RowSelected, "#rv-mine")
     async def _mine_chosen(self, event: DataTable.RowSelected) -> None:
         action_id = int(event.row_key.value)
         action = next((a for a in (self.mine.actions if self.mine else []) if a.id == action_id), None)
@@ -529,11 +552,25 @@ class ReviewScreen(Screen[None]):
                 f" · {format_day(first.started_at)} to {format_day(last.started_at)}"
                 f" · latest: {last.number}"
             )
-        self.query_one("#health-head", Static).update(head)
+        self.query_one("#rv-health-head", Static).update(head)
         for figure in summarise(points):
-            spark = self.query_one(f"#spark-{figure.key}", Sparkline)
+            spark = self.query_one(f"#rv-spark-{figure.key}", Sparkline)
             spark.data = list(figure.series)
-            self.query_one(f"#figure-{figure.key}", Static).update(views.health_line(figure))
+            self.query_one(f"#rv-figure-{figure.key}", Static).update(views.health_line(figure))
+
+
+def _cursor_key(table: DataTable) -> str | None:
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def _restore_cursor(table: DataTable, key: str | None) -> bool:
+    """Highlight the row `key` again after a refill (another terminal changed something)."""
+    if key is None or key not in table.rows:
+        return False
+    table.move_cursor(row=table.get_row_index(key), animate=False)
+    return True
 
 
 def _issues_cell(count: int, titles: tuple[str, ...], width: int) -> Text:
