@@ -548,13 +548,23 @@ class ReviewQueries:
 
     # ------------------------------------------------------------------ my commitments
 
-    async def my_commitments(self: Store, group_id: int, login: str | None = None) -> MyCommitments:
-        """The commitments of the member of `group_id` whose login is `login` (the actor's)."""
-        login = self.actor if login is None else login
+    async def my_commitments(
+        self: Store, group_id: int, login: str | None = None, *, who: str | None = None
+    ) -> MyCommitments:
+        """The commitments of the member of `group_id` whose login is `login` (default: the
+        store's actor), or, given `who` (a terminal's `--as`), whose name or login that is."""
+        login = who if who is not None else (self.actor if login is None else login)
         today = self._today()
-        rows = await self._rows(
-            "SELECT * FROM members WHERE group_id = ? AND login = ?", (group_id, login)
-        )
+        if who is not None:
+            rows = await self._rows(
+                "SELECT * FROM members WHERE group_id = ? AND (lower(name) = lower(?) OR login = ?)"
+                " ORDER BY login = ? DESC, id LIMIT 1",
+                (group_id, who, who, who),
+            )
+        else:
+            rows = await self._rows(
+                "SELECT * FROM members WHERE group_id = ? AND login = ?", (group_id, login)
+            )
         if not rows:
             await self.get_group(group_id)  # NotFound for a group that is not there
             return MyCommitments(login, None, today, [])

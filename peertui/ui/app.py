@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -146,6 +147,7 @@ class PeerTuiApp(App[int]):
             from peertui.ui.components.group_form import GroupFormScreen
 
             await self.push_screen(GroupFormScreen(first_run=True))
+        self.check_size(self.size.width, self.size.height)
 
     async def go_home(self) -> None:
         """Back to the home screen, building it if the app started elsewhere."""
@@ -163,6 +165,22 @@ class PeerTuiApp(App[int]):
         from peertui.ui.components.meeting import MeetingScreen
 
         await self.push_screen(MeetingScreen(meeting_id))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size.width, event.size.height)
+
+    def check_size(self, width: int, height: int) -> None:
+        """Cover the app with a plain message while the terminal is too small for it."""
+        from peertui.ui.components.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        covered = isinstance(self.screen, TooSmallScreen)
+        if small and not covered:
+            self.push_screen(TooSmallScreen())
+        elif small and covered:
+            self.screen.show(width, height)
+        elif not small and covered:
+            self.pop_screen()
 
     async def action_quit(self) -> None:
         """Let screens save what is pending (notes typed in the last moment), then quit."""

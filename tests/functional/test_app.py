@@ -180,3 +180,18 @@ async def test_theme_choice_is_remembered(db_path: Path) -> None:
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert again.theme == "ansi-dark"
+
+
+async def test_a_terminal_too_small_gets_a_clear_view_and_loses_nothing(db_path: Path) -> None:
+    await seed(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "too small (40x12)" in text and "76x20" in text
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.resize_terminal(50, 30)
+        await pilot.pause()
+        assert "too small (50x30)" in screen_text(app)

@@ -301,6 +301,22 @@ async def test_my_commitments(db_path: Path, clock: FakeClock) -> None:
         assert screen.view == "meetings"
 
 
+async def test_my_commitments_by_login_or_by_as_name(db_path: Path, clock: FakeClock) -> None:
+    seeded = await seed_history(db_path, clock)
+    async with await Store.open(db_path, clock=clock) as store:
+        mine = await store.my_commitments(seeded.group_id)  # the Unix login: Ann's
+        assert mine.member.name == "Ann" and mine.today.isoformat() == "2027-01-22"
+        assert [(a.text, a.kept) for a in mine.actions] == [
+            ("Ask the landlord for permits", "overdue"), ("Call the agency about temps", "done")]
+        assert [r.result for r in mine.actions[1].reviews] == ["done"]
+        bob = await store.my_commitments(seeded.group_id, who="bob")  # `--as bob`
+        assert bob.member.name == "Bob"
+        assert [(a.text, a.kept, a.made_in) for a in bob.actions] == [
+            ("Draft the summer rota", "overdue", 1)]
+        nobody = await store.my_commitments(seeded.group_id, login="ghost")
+        assert (nobody.member, nobody.actions, nobody.login) == (None, [], "ghost")
+
+
 async def test_my_commitments_when_my_login_is_not_on_the_roster(
     db_path: Path, clock: FakeClock
 ) -> None:
@@ -313,7 +329,7 @@ async def test_my_commitments_when_my_login_is_not_on_the_roster(
         await pilot.pause()
         assert app.screen.group_id == group.id and app.screen.view == "mine"
         text = screen_text(app)
-        assert f"Your login {current_login()!r} is not on the roster of Circle" in text
+        assert f"You ({current_login()!r}) are not on the roster of Circle" in text
         assert "No meetings" not in text
 
 
@@ -443,7 +459,7 @@ def shown(text: str) -> str:
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
 async def test_every_review_view_shows_user_text_literally(
-    db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, size
+    db_path: Path, clock: FakeClock, size
 ) -> None:
     seeded = await seed_history(db_path, clock, NASTY_TEXTS)
     t = NASTY_TEXTS

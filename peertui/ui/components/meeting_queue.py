@@ -290,10 +290,9 @@ class QueueActions:
         state = self.state
         if state is None:
             return
-        mine = next((a.member for a in state.attendees if a.member.login == self.app.store.actor), None)
         members = [a.member for a in state.attendees]
         self.app.push_screen(
-            RaiseIssueModal(state.group.id, members, mine), callback=self._after_raise
+            RaiseIssueModal(state.group.id, members, self.me), callback=self._after_raise
         )
 
     async def _after_raise(self: MeetingScreen, issue_id: int | None) -> None:

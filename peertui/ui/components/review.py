@@ -278,7 +278,8 @@ class ReviewScreen(Screen[None]):
             self.issue = await self.app.store.issue_history(ref)
             self._render_issue(self.issue)
         elif view == "mine":
-            self.mine = await self.app.store.my_commitments(self.group_id)
+            who = getattr(self.app, "identity", None)  # `--as NAME`, else the Unix login
+            self.mine = await self.app.store.my_commitments(self.group_id, who=who)
             self._render_mine(self.mine)
         elif view == "health":
             self.health = await self.app.store.group_health(self.group_id)

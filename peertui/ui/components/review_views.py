@@ -7,8 +7,6 @@ plain strings with `Text.append`, which never parses markup either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from rich.text import Text
 
 from peertui.core.agenda import format_duration
@@ -291,12 +289,13 @@ def issue_body(history: IssueHistory) -> Text:
 def mine_head(mine: MyCommitments, group_name: str) -> Text:
     text = Text(end="")
     if mine.member is None:
-        text.append("Your login ")
+        text.append("You (")
         text.append_text(literal(repr(mine.login)))
-        text.append(" is not on the roster of ")
+        text.append(") are not on the roster of ")
         text.append_text(literal(group_name))
         text.append(
-            ".\nSet it on your member (e on the home screen) to see your commitments here."
+            ".\nSet your login on your member (e on the home screen)"
+            " to see your commitments here."
         )
         return text
     text.append_text(literal(mine.member.name, style="bold"))
@@ -324,7 +323,3 @@ HEALTH_NOTES = (
     "the longest speaker. Airtime Gini: 0 when all spoke as long, towards 1 when one voice "
     "took it all. Commitments kept: of those reviewed, the share marked done."
 )
-
-
-def join_plain(parts: Iterable[str]) -> str:
-    return " · ".join(part for part in parts if part)
