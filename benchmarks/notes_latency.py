@@ -69,10 +69,10 @@ UP = b"\x1b[A"
 RIGHT = b"\x1b[C"
 LEFT = b"\x1b[D"
 # Textual's TextArea binds no ctrl+home / ctrl+end (8.2.8). F7 is its "select all"; with a
-# selection, right (left) moves the cursor to the selection's end (start): the document's.
+# selection, right moves the cursor to the selection's end: the document's. Keys a binding
+# handles (F7, arrows) reach the TextArea later than keys it inserts (digits, Enter), so
+# each of them is waited for before the next key is sent (see NotesBench.navigate).
 F7 = b"\x1b[18~"
-TO_END = (F7, RIGHT)
-TO_START = (F7, LEFT)
 
 LINE_LENGTH = 24  # typed characters per line: well inside the pane's width, so no soft wrap
 WARM_UP = 3  # the first keystrokes of each case are typed but not counted
@@ -147,6 +147,17 @@ def keystroke_plan(characters: int, length: int = LINE_LENGTH) -> list[Keystroke
             plan.append(Keystroke(ENTER, "", enter=True, previous=text))
         line += 1
     return plan
+
+
+def typed_text(plan: Sequence[Keystroke]) -> str:
+    """The text a plan adds to the note."""
+    return "".join("\n" if stroke.enter else stroke.key.decode() for stroke in plan)
+
+
+def expected_note(notes: str, at_start: Sequence[Keystroke], at_end: Sequence[Keystroke]) -> str:
+    """The note once typed into as the benchmark does: Enter and Up at its start, then the
+    first plan; then Enter at its very end, then the second plan."""
+    return f"{typed_text(at_start)}\n{notes}\n{typed_text(at_end)}"
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -433,6 +444,35 @@ class Terminal(PtyProcess):
             finally:
                 self._expect = None
 
+    def wait_until(self, test: Callable[[Screen], bool], timeout: float) -> bool:
+        """Whether the screen passes `test` now or within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not test(self.screen):
+                left = deadline - time.monotonic()
+                if left <= 0 or self.eof:
+                    return False
+                self._cond.wait(min(left, 0.1))
+            return True
+
+    def cursor(self) -> tuple[int, int]:
+        with self._cond:
+            return self.screen.x, self.screen.y
+
+    def send_and_settle(self, key: bytes, quiet: float, timeout: float) -> None:
+        """Send `key`, then wait for output after it and `quiet` seconds without any more."""
+        sent = time.perf_counter()
+        self.send(key)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self.last_output <= sent and not self.eof:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise BenchmarkError(f"nothing was shown after {key!r} within {timeout:g} s"
+                                         f"\n{self.screen.dump()}")
+                self._cond.wait(min(left, 0.1))
+        self.settle(quiet, timeout)
+
     def settle(self, quiet: float, timeout: float) -> None:
         """Wait until nothing has come out for `quiet` seconds (at most `timeout`)."""
         deadline = time.monotonic() + timeout
@@ -458,6 +498,7 @@ class Case:
     cpu_seconds: float = 0.0
     wall_seconds: float = 0.0
     open_seconds: float = 0.0  # ctrl+n until the pane shows its title (same for both places)
+    saved_as_typed: bool | None = None  # the note in the database afterwards, as typed
 
     @property
     def median(self) -> float:
@@ -480,6 +521,7 @@ class NotesBench:
     def __init__(self, bench: Bench, args: argparse.Namespace) -> None:
         self.bench = bench
         self.args = args
+        self.problems: list[str] = []  # what went wrong in peertui without spoiling the figures
 
     def log(self, message: str) -> None:
         self.bench.log(message)
@@ -508,10 +550,12 @@ class NotesBench:
         return Terminal(argv, self.bench.env(COLUMNS, LINES), COLUMNS, LINES,
                         cwd=self.bench.workdir, watch=[PEERTUI_MARKER])
 
-    def measure(self, pane: str, db: Path) -> list[Case]:
-        """One peertui on `db`: the notes opened, typing at their end, then at their start."""
+    def measure(self, pane: str, db: Path, notes: str) -> list[Case]:
+        """One peertui on `db`: the notes opened, typing at their start, then at their end;
+        then the saved note is checked against what was typed."""
         timeout = self.args.timeout
         terminal = self.spawn(db)
+        plans = {where: keystroke_plan(self.args.keys + WARM_UP) for where in ("start", "end")}
         try:
             terminal.wait_for(PEERTUI_MARKER, timeout)
             terminal.settle(0.3, 5)
@@ -524,31 +568,58 @@ class NotesBench:
                 where = terminal.screen.find(NOTES_MARKER)
             assert where is not None
             column = where[0]  # the title and the TextArea share the pane's padding
+            terminal.settle(0.5, timeout)
+            # The note opens with the cursor at its start (the cursor blinks, so it is shown).
+            if not terminal.wait_until(lambda screen: screen.x == column, 5):
+                raise BenchmarkError(f"the cursor is not at the start of the notes (column "
+                                     f"{column + 1})\n{terminal.dump()}")
+            _, top = terminal.cursor()
             self.log(f"  {pane}: notes open in {open_seconds * 1000:.0f} ms, text from column "
-                     f"{column + 1}")
+                     f"{column + 1}, row {top + 1}")
             cases = []
-            for place, keys in (("end", TO_END), ("start", TO_START)):
+            for place in ("start", "end"):
                 case = Case(pane, place, open_seconds=open_seconds)
-                self.type_into(terminal, case, keys, column)
+                self.navigate(terminal, place, column, top)
+                self.type_into(terminal, case, plans[place], column)
                 cases.append(case)
+            time.sleep(1.0)  # past the last save (every quarter of a second)
         finally:
             terminal.close(quit_timeout=10 if self.args.profile else 3)
+        saved = asyncio.run(_read_note(db))
+        wanted = expected_note(notes, plans["start"], plans["end"])
+        for case in cases:
+            case.saved_as_typed = saved == wanted
+        if saved != wanted:
+            start = first_difference(saved, wanted)
+            message = (f"{pane} pane: the saved note is not what was typed ({len(saved):,} "
+                       f"characters, {len(wanted):,} expected; first difference at {start:,}: "
+                       f"{saved[start:start + 30]!r} instead of {wanted[start:start + 30]!r})")
+            if len(saved) < len(notes):
+                raise BenchmarkError(message + "; the note was not typed into as planned")
+            self.problems.append(message)
         return cases
 
-    def type_into(self, terminal: Terminal, case: Case, moves: Sequence[bytes], column: int) -> None:
+    def navigate(self, terminal: Terminal, where: str, column: int, top: int) -> None:
+        """Put the cursor on a new empty line, the note's first (`start`) or last (`end`).
+
+        Keys that go through a binding (arrows, F7) are each waited for: they reach the
+        TextArea after keys it handles itself, such as the next digit or Enter, and a digit
+        typed while F7's selection is still there would replace the whole note.
+        """
         timeout = self.args.timeout
-        terminal.settle(0.3, timeout)
-        for key in moves:  # to the end (start) of the notes
-            terminal.send(key)
-            terminal.settle(0.3, timeout)
-        if case.where == "start":  # an empty first line, above all the notes
-            terminal.send(ENTER)
-            terminal.settle(0.3, timeout)
-            terminal.send(UP)
-        else:  # an empty last line
-            terminal.send(ENTER)
+        if where == "start":  # the cursor is at the note's start since it opened
+            terminal.press(ENTER, lambda screen: (screen.x, screen.y) == (column, top + 1),
+                           timeout)
+            terminal.press(UP, lambda screen: (screen.x, screen.y) == (column, top), timeout)
+        else:
+            terminal.send_and_settle(F7, 0.3, timeout)
+            terminal.send_and_settle(RIGHT, 0.3, timeout)
+            terminal.send_and_settle(ENTER, 0.3, timeout)
         terminal.settle(0.5, timeout)
-        plan = keystroke_plan(self.args.keys + WARM_UP)
+
+    def type_into(self, terminal: Terminal, case: Case, plan: Sequence[Keystroke],
+                  column: int) -> None:
+        timeout = self.args.timeout
         interval = self.args.interval
         pid = terminal.pid
         cpu_before = wall_before = None
@@ -578,12 +649,33 @@ class NotesBench:
                  f"CPU {case.cpu_per_key * 1000:.1f} ms a key ({case.cpu_share:.0%} of a core)")
 
 
+def first_difference(a: str, b: str) -> int:
+    """Where two texts first differ (the length of the shorter when one starts the other)."""
+    return len(os.path.commonprefix([a, b]))
+
+
 def _line_test(column: int, text: str) -> Callable[[Screen], bool]:
     return lambda screen: shows_line(screen, column, text)
 
 
 def _new_line_test(column: int, previous: str) -> Callable[[Screen], bool]:
     return lambda screen: shows_new_line(screen, column, previous)
+
+
+async def _read_note(db: Path) -> str:
+    """The text of the meeting's note as saved (every stored edit folded in)."""
+    from peertui.store import Store
+    from peertui.store.notes import NoteDoc
+
+    store = await Store.open(db)
+    try:
+        group = await store.find_group(GROUP)
+        meeting_id = await store.meeting_in_progress(group.id)
+        if meeting_id is None:
+            raise BenchmarkError("the meeting is no longer in progress")
+        return str(NoteDoc((await store.open_note(meeting_id)).state))
+    finally:
+        await store.close()
 
 
 async def _start_meeting(db: Path, notes: str) -> int:
@@ -613,6 +705,14 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+def _yes(value: bool | None) -> str:
+    return "?" if value is None else ("yes" if value else "NO")
+
+
+def verdict_yes(*cases: Case) -> str:
+    return "pass" if all(case.saved_as_typed for case in cases) else "MISS"
+
+
 def table_rows(empty: Sequence[Case], full: Sequence[Case], full_name: str) -> list[list[str]]:
     rows: list[list[str]] = []
     for small, big in zip(empty, full):
@@ -630,6 +730,8 @@ def table_rows(empty: Sequence[Case], full: Sequence[Case], full_name: str) -> l
                      f"{small.cpu_per_key * 1000:.1f} ms", f"{big.cpu_per_key * 1000:.1f} ms",
                      f"{factor:.2f}x", "-", "info"])
     small, big = empty[0], full[0]
+    rows.append(["saved note is what was typed", _yes(small.saved_as_typed),
+                 _yes(big.saved_as_typed), "", "yes", verdict_yes(small, big)])
     rows.append(["opening the notes (ctrl+n to title)", _ms(small.open_seconds),
                  _ms(big.open_seconds), f"{ratio(big.open_seconds, small.open_seconds):.2f}x",
                  "-", "info"])
@@ -687,8 +789,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = filler_markdown(args.notes_kb * 1000)
         empty_db = notes.make_db("empty.db", "")
         full_db = notes.make_db("full.db", text)
-        empty = notes.measure("empty", empty_db)
-        full = notes.measure("full", full_db)
+        empty = notes.measure("empty", empty_db, "")
+        full = notes.measure("full", full_db, text)
     except BenchmarkError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 2
@@ -710,6 +812,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{case.wall_seconds:.1f} s")
     print("  CPU: peertui's threads, /proc/PID/task/*/schedstat, from the first counted keystroke"
           " until the last one is shown")
+    for problem in notes.problems:
+        print(f"  PROBLEM: {problem}")
     if args.profile:
         print(f"  profiles (cProfile, main thread): {args.profile}/empty.prof, "
               f"{args.profile}/full.prof")

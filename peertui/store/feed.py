@@ -22,7 +22,9 @@ class FeedWatcher:
         self._db.execute("PRAGMA busy_timeout = 100")
         self._db.execute("PRAGMA query_only = 1")
         self._db.row_factory = sqlite3.Row
-        self._data_version = self._read_data_version()
+        # None: the first poll reads the feed whatever the version, so a change committed
+        # between reading `after_seq` and opening this connection is not missed.
+        self._data_version: int | None = None
 
     def _read_data_version(self) -> int:
         return self._db.execute("PRAGMA data_version").fetchone()[0]

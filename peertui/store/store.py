@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import os
 import sqlite3
@@ -135,6 +136,7 @@ class Store(MeetingQueries, IssueQueries, PresenceQueries, ReviewQueries, Search
         self.origin = uuid.uuid4().hex
         self.clock = clock
         self.observer = False  # an observing terminal writes nothing but its presence
+        self._write_lock = asyncio.Lock()
         self._closed = False
 
     # ----------------------------------------------------------------- lifecycle
@@ -232,23 +234,26 @@ class Store(MeetingQueries, IssueQueries, PresenceQueries, ReviewQueries, Search
         if self.observer and not presence:
             raise InvalidInput("You are observing this meeting: nothing can be changed from here.")
         tx = Transaction(self._db)
-        try:
-            await self._db.execute("BEGIN IMMEDIATE")
+        # One connection, many coroutines (a key press, the heartbeat, a notes save): their
+        # transactions must take turns, or the second BEGIN fails inside the first.
+        async with self._write_lock:
             try:
-                yield tx
-                now = self.clock()
-                await self._db.executemany(
-                    "INSERT INTO changes (group_id, entity, entity_id, kind, actor, origin, at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(*change, self.actor, self.origin, now) for change in tx.changes],
-                )
-                await self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    await self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as error:
-            raise translate(error, self.path) from None
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield tx
+                    now = self.clock()
+                    await self._db.executemany(
+                        "INSERT INTO changes (group_id, entity, entity_id, kind, actor, origin, at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(*change, self.actor, self.origin, now) for change in tx.changes],
+                    )
+                    await self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        await self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as error:
+                raise translate(error, self.path) from None
 
     # ----------------------------------------------------------------- groups
 

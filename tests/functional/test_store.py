@@ -733,3 +733,17 @@ async def test_feed_watcher_sees_commits_from_another_store(db_path: Path) -> No
             assert watcher.poll() == []
         finally:
             watcher.close()
+
+
+async def test_concurrent_transactions_on_one_store_take_turns(tmp_path) -> None:
+    """A key press landing during the heartbeat must not fail ("transaction within a transaction")."""
+    import asyncio
+
+    from peertui.store import Store
+
+    async with await Store.open(tmp_path / "turns.db") as store:
+        group = await store.create_group("Circle")
+        names = [f"Member {i}" for i in range(20)]
+        await asyncio.gather(*(store.add_member(group.id, name) for name in names))
+        members = await store.list_members(group.id)
+        assert sorted(m.name for m in members) == sorted(names)

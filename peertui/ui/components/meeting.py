@@ -198,7 +198,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         if message.touches("presence", "hand"):
             await self.load_presence()
             self.render_presence()
-        if any(change.entity not in ("presence", "hand") for change in message.changes):
+        # Notes edits only concern the notes pane: no full reload while someone types.
+        if any(change.entity not in ("presence", "hand", "note") for change in message.changes):
             await self.reload()
 
     @property
@@ -372,19 +373,26 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
                 note = "absent" if attendee.status == "absent" else "not in round"
                 rows.append((attendee.member.id, "✗" if attendee.status == "absent" else " ", attendee.member.name, "", note))
         signature = tuple(rows)
-        if self._shown.get("table") == signature:
+        previous = self._shown.get("table")
+        if previous == signature:
             return
         self._shown["table"] = signature
-        table.clear()
-        for member_id, mark, name, spoken, note in rows:
+
+        def cells(row: tuple[Any, ...]) -> tuple[Any, ...]:
+            _, mark, name, spoken, note = row
             style = "dim" if mark in ("✗", "✓", "–") else ("bold" if mark == "▶" else "")
-            table.add_row(
-                mark,
-                fitted(name, self.name_width, style=style),
-                spoken,
-                fitted(note, self.note_width),
-                key=str(member_id),
-            )
+            return (mark, fitted(name, self.name_width, style=style), spoken, fitted(note, self.note_width))
+
+        if previous is not None and [r[0] for r in previous] == [r[0] for r in rows]:
+            # Same people in the same order: repaint only the cells that changed.
+            for old_row, row in zip(previous, rows):
+                if old_row != row:
+                    for column, value in zip(("mark", "name", "time", "note"), cells(row)):
+                        table.update_cell(str(row[0]), column, value)
+            return
+        table.clear()
+        for row in rows:
+            table.add_row(*cells(row), key=str(row[0]))
         if highlighted is not None and str(highlighted) in {str(r[0]) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(highlighted)))
 
