@@ -16,6 +16,7 @@ All times are UTC epoch seconds; meetings start around 09:30 and last about 90-1
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -289,8 +290,13 @@ def _epoch(day: date) -> float:
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
-    text = template.format(**values)
+    text = _articles(template.format(**values))
     return text[:1].upper() + text[1:]
+
+
+def _articles(text: str) -> str:
+    """"a agency worker" -> "an agency worker"."""
+    return re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", lambda m: m.group(1) + "n ", text)
 
 
 class _Builder:
@@ -503,7 +509,7 @@ class _Builder:
                 verdict = f"**Decision:** {issue.outcome}"
             elif r < 0.78:
                 issue.status = "parked"
-                issue.outcome = "parked: " + rng.choice(_PARKED).format(**values)
+                issue.outcome = "parked: " + _articles(rng.choice(_PARKED).format(**values))
                 verdict = f"**Parked** — {issue.outcome[8:]}"
             else:
                 verdict = "_Ran out of time — carried over to the next meeting._"
