@@ -124,6 +124,25 @@ class MeetingQueries:
         )
         return [row["text"] for row in rows] or list(DEFAULT_PROMPTS)
 
+    async def set_prompts(self: Store, group_id: int, prompts: Sequence[str]) -> list[str]:
+        """Replace the group's pool of check-in prompts (empty: the built-in ones)."""
+        cleaned = list(dict.fromkeys(p.strip() for p in prompts if p.strip()))
+        for prompt in cleaned:
+            if len(prompt) > 200:
+                raise InvalidInput(f"A prompt is at most 200 characters: {prompt[:40]!r}…")
+        if len(cleaned) > 100:
+            raise InvalidInput("A pool holds at most 100 prompts.")
+        async with self.transaction() as tx:
+            if not await tx.fetchone("SELECT 1 FROM groups WHERE id = ?", (group_id,)):
+                raise NotFound(f"There is no group with id {group_id}.")
+            await tx.execute("DELETE FROM group_prompts WHERE group_id = ?", (group_id,))
+            await tx.executemany(
+                "INSERT INTO group_prompts (group_id, text) VALUES (?, ?)",
+                [(group_id, prompt) for prompt in cleaned],
+            )
+            tx.changed(group_id, "group", group_id, "prompts")
+        return await self.prompts(group_id)
+
     # ------------------------------------------------------------------ starting
 
     async def start_meeting(self: Store, group_id: int, template: AgendaTemplate) -> int:
@@ -278,7 +297,14 @@ class MeetingQueries:
 
     async def _update_attendee(self: Store, meeting_id: int, member_id: int, column: str, value: Any) -> None:
         async with self.transaction() as tx:
-            await require_facilitator(tx, meeting_id, self.origin, self.clock())
+            # Members rate the meeting and give their closing word themselves; the
+            # facilitator may enter anyone's.
+            own = await tx.fetchone(
+                "SELECT 1 FROM sessions WHERE id = ? AND meeting_id = ? AND member_id = ?",
+                (self.origin, meeting_id, member_id),
+            )
+            if own is None:
+                await require_facilitator(tx, meeting_id, self.origin, self.clock())
             cursor = await tx.execute(
                 f"UPDATE attendance SET {column} = ? WHERE meeting_id = ? AND member_id = ?",  # noqa: S608
                 (value, meeting_id, member_id),

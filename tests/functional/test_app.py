@@ -195,3 +195,20 @@ async def test_a_terminal_too_small_gets_a_clear_view_and_loses_nothing(db_path:
         await pilot.resize_terminal(50, 30)
         await pilot.pause()
         assert "too small (50x30)" in screen_text(app)
+
+
+async def test_the_prompt_pool_is_edited_from_home(db_path: Path) -> None:
+    await seed(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("P")
+        await pilot.pause()
+        area = app.screen.query_one("#prompts")
+        assert "What's on top for you?" in area.text  # the built-in pool to start from
+        area.load_text("What are you proud of?\n\n[bold]Your one word?\n")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    async with await Store.open(db_path) as store:
+        group = await store.find_group("Circle")
+        assert await store.prompts(group.id) == ["What are you proud of?", "[bold]Your one word?"]

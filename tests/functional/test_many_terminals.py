@@ -120,3 +120,24 @@ async def test_a_restarted_facilitator_takes_the_role_back(db_path: Path, clock:
         await wait_for(pa, lambda: again.screen.facilitating)
         await pa.press("n")
         await wait_for(pa, lambda: "Up next: Chen" in screen_text(again))
+
+
+async def test_members_rate_the_meeting_themselves(db_path: Path, clock: FakeClock) -> None:
+    meeting_id = await seed(db_path, clock)
+    ann = terminal(db_path, clock, meeting_id, "Ann")
+    bob = terminal(db_path, clock, meeting_id, "Bob")
+    async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
+        await wait_for(pb, lambda: "★Ann" in screen_text(bob))
+        await pb.press("r")
+        await wait_for(pb, lambda: "Rate this meeting" in screen_text(bob))
+        text = screen_text(bob)
+        assert "Bob" in text and "Chen" not in text  # only their own rating
+        await pb.press("8", "enter")
+        await wait_for(pb, lambda: "Rate this meeting" not in screen_text(bob))
+        # Another member's rating is the facilitator's to enter, not Bob's.
+        chen = (await bob.store.find_member(1, "Chen")).id
+        with pytest.raises(Exception, match="Ann is facilitating"):
+            await bob.store.set_rating(meeting_id, chen, 3)
+    async with await Store.open(db_path, clock=clock) as store:
+        state = await store.load_meeting(meeting_id)
+        assert [a.rating for a in state.attendees] == [None, 8, None]

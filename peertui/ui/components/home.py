@@ -27,6 +27,7 @@ class HomeScreen(Screen[None]):
         Binding("c", "my_commitments", "My commitments", show=False),
         Binding("g", "new_group", "New group", show=False),
         Binding("s", "group_settings", "Settings"),
+        Binding("P", "prompts", "Prompts", show=False),
         Binding("a", "add_member", "Add member"),
         Binding("e", "edit_member", "Edit"),
         Binding("d", "toggle_member", "Left/back"),
@@ -35,8 +36,15 @@ class HomeScreen(Screen[None]):
     ]
     COMMANDS = Screen.COMMANDS | {ScreenActions}
     PALETTE = [
+        ("Open the group's meeting", "m: starting one if none is in progress", "meeting"),
         ("Review the group's history", "r: meetings, issues, search, health", "review"),
         ("Show my commitments", "c: in the highlighted group", "my_commitments"),
+        ("New group", "g", "new_group"),
+        ("Settings of the group", "s: check-in minutes, budget, order, votes, protocol", "group_settings"),
+        ("Prompts for the check-in round", "P: the group's pool, one per line", "prompts"),
+        ("Add a member", "a", "add_member"),
+        ("Edit the highlighted member", "e: name and login", "edit_member"),
+        ("Mark the highlighted member as left (or back)", "d: their history is kept", "toggle_member"),
     ]
 
     def __init__(self, select_group: int | None = None) -> None:
@@ -235,6 +243,15 @@ class HomeScreen(Screen[None]):
             return group
 
         self.app.push_screen(GroupSettingsModal(save, overview.group), callback=self._after_edit)
+
+    async def action_prompts(self) -> None:
+        overview = self.group
+        if overview is None:
+            return
+        from peertui.ui.components.modals import PromptsModal
+
+        prompts = await self.app.store.prompts(overview.group.id)
+        self.app.push_screen(PromptsModal(overview.group.id, prompts))
 
     def action_add_member(self) -> None:
         overview = self.group

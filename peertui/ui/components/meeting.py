@@ -626,7 +626,14 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         from peertui.ui.components.meeting_dialogs import RatingsModal
 
         if self.state is not None:
-            self.app.push_screen(RatingsModal(self.state), callback=lambda _: self.reload())
+            # A member rates for themselves; the facilitator may enter everyone's.
+            only = None if self.facilitating else self.me
+            if not self.facilitating and only is None:
+                self.app.notify("This terminal is not a member (use --as NAME).", markup=False)
+                return
+            self.app.push_screen(
+                RatingsModal(self.state, only=only), callback=lambda _: self.reload()
+            )
 
     def action_closing_word(self) -> None:
         from peertui.ui.components.meeting_dialogs import ClosingWordModal

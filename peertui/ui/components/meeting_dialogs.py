@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from peertui.core.agenda import AgendaTemplate, Phase
-from peertui.core.models import MeetingState
+from peertui.core.models import MeetingState, Member
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
 from peertui.ui.text import literal
@@ -87,10 +87,12 @@ class _MeetingForm(ModalScreen[bool]):
 class RatingsModal(_MeetingForm):
     """Each present member's 1 to 10 rating; the facilitator may enter them all."""
 
-    def __init__(self, state: MeetingState) -> None:
+    def __init__(self, state: MeetingState, only: Member | None = None) -> None:
         super().__init__()
         self.state = state
-        self.rating_members = [a for a in state.attendees if a.here]
+        self.rating_members = [
+            a for a in state.attendees if a.here and (only is None or a.member.id == only.id)
+        ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

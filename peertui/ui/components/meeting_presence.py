@@ -36,7 +36,7 @@ PRESENCE_PALETTE = [
 # What a member (not facilitating) may do; observers do nothing but watch.
 MEMBER_ACTIONS = {
     "raise_issue", "vote", "unvote", "raise_hand", "take_over", "leave", "command_palette",
-    "notes", "read_notes", "toggle_note_visibility",
+    "notes", "read_notes", "toggle_note_visibility", "ratings",
 }
 OBSERVER_ACTIONS = {"leave", "command_palette", "notes", "read_notes"}
 KIND_LABELS = {"question": "clarifying question", "reply": "reply", "point": "new point"}

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static, Switch
+from textual.widgets import Button, Input, Label, Static, Switch, TextArea
 
 from peertui.core.models import Group, Member
 from peertui.core.rules import InvalidInput
@@ -186,3 +186,40 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class PromptsModal(ModalScreen[bool]):
+    """The group's pool of check-in prompts, one per line; drawn without repeats."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, group_id: int, prompts: list[str]) -> None:
+        super().__init__()
+        self.group_id = group_id
+        self.prompts = prompts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Check-in prompts, one per line", classes="dialog-title")
+            yield Static(
+                "Each meeting's check-in opens with one; none repeats until all are used. "
+                "Empty: the built-in ones. Ctrl+S saves.",
+                classes="hint",
+            )
+            yield TextArea("\n".join(self.prompts), id="prompts", soft_wrap=True)
+            yield Static("", classes="form-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompts", TextArea).focus()
+
+    async def action_save(self) -> None:
+        lines = self.query_one("#prompts", TextArea).text.splitlines()
+        try:
+            await self.app.store.set_prompts(self.group_id, lines)
+        except (InvalidInput, StoreError) as error:
+            self.query_one(".form-error", Static).update(literal(str(error)))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
