@@ -8,11 +8,12 @@
 Two databases are made through the CLI (a group, 2 members) and a meeting is started through
 the Store; one keeps the meeting's shared note empty, the other fills it with about 1 MB of
 Markdown (60-character lines). For each, `peertui meeting GROUP --db DB` runs on its own pty
-(80x24), the notes are opened (ctrl+n) and digits are typed one at a time, first at the end of
-the notes and then at their start (where every keystroke shifts the whole text). Each latency
+(80x24), the notes are opened (ctrl+n) and digits are typed one at a time, first at the start
+of the notes (where every keystroke shifts the whole text) and then at their end. Each latency
 is the time from writing the key to the pty until the pty's output shows the edited line with
 the text cursor just after the new character. The output is replayed into a small model of
 the terminal's screen (Screen, below), so what is checked is what a terminal would show.
+Afterwards the note saved in the database must be exactly what was typed.
 
 It reuses the helpers of benchmarks/run.py (pty processes, clean environment, /proc CPU
 readers, the table). See benchmarks/README.md. Linux only (reads /proc). Exit codes as
@@ -67,7 +68,6 @@ CTRL_N = b"\x0e"
 ENTER = b"\r"
 UP = b"\x1b[A"
 RIGHT = b"\x1b[C"
-LEFT = b"\x1b[D"
 # Textual's TextArea binds no ctrl+home / ctrl+end (8.2.8). F7 is its "select all"; with a
 # selection, right moves the cursor to the selection's end: the document's. Keys a binding
 # handles (F7, arrows) reach the TextArea later than keys it inserts (digits, Enter), so
@@ -94,7 +94,7 @@ def filler_markdown(chars: int, width: int = 60, seed: int = 7) -> str:
     """About `chars` characters of meeting-notes Markdown, no line longer than `width`.
 
     Headings, bullet points and paragraphs, wrapped like a person types them; the same text
-    for the same arguments. It ends with a newline.
+    for the same arguments. It ends with an empty line.
     """
     rng = random.Random(seed)
     parts: list[str] = []
@@ -128,9 +128,9 @@ def typed_line(index: int, length: int = LINE_LENGTH) -> str:
 @dataclass(frozen=True)
 class Keystroke:
     key: bytes
-    line: str  # the text of the cursor's line once the key is shown
-    enter: bool = False  # a new line (timed, but not one of the counted characters)
-    previous: str = ""  # for enter: the line the cursor leaves
+    line: str  # a digit: the text of the cursor's line once the key is shown
+    enter: bool = False  # a new line (timed apart: not one of the counted characters)
+    previous: str = ""  # for Enter: the line the cursor leaves
 
 
 def keystroke_plan(characters: int, length: int = LINE_LENGTH) -> list[Keystroke]:
@@ -160,22 +160,23 @@ def expected_note(notes: str, at_start: Sequence[Keystroke], at_end: Sequence[Ke
     return f"{typed_text(at_start)}\n{notes}\n{typed_text(at_end)}"
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0..100), interpolated between closest ranks (numpy's default)."""
+def percentile(values: Sequence[float], q: int) -> float:
+    """The q-th percentile (a whole number, 0..100), interpolated between closest ranks
+    (numpy's default)."""
     if not values:
         raise ValueError("no values")
-    if len(values) == 1:
-        return values[0]
-    if q >= 100:
-        return max(values)
-    if q <= 0:
+    if not 0 <= q <= 100 or q != int(q):
+        raise ValueError(f"q must be a whole number within 0..100, not {q}")
+    if q == 0 or len(values) == 1:
         return min(values)
-    return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
+    if q == 100:
+        return max(values)
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-# A complete escape sequence at the start of a string: CSI (groups: private marker and
-# parameters, final byte), OSC, DCS/SOS/PM/APC strings, and the two-byte escapes.
-_CSI = re.compile(r"\x1b\[([<=>?]?)([0-9;:]*)[ -/]*([@-~])")
+# A complete escape sequence at the start of a string: CSI (groups: parameters, final byte),
+# OSC, DCS/SOS/PM/APC strings, and the two-byte escapes.
+_CSI = re.compile(r"\x1b\[([0-?]*)[ -/]*([@-~])")
 _OTHER_ESCAPE = re.compile(
     r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
     r"|\x1b[PX^_][^\x1b]*\x1b\\"
@@ -189,10 +190,13 @@ class Screen:
     """What a terminal shows after some output: a grid of characters and the cursor.
 
     Only what Textual's output needs: cursor moves (CUP, CUU.., CHA, VPA), erasing (ED, EL),
-    CR, LF, BS, printable text (wide characters take two cells) and the alternate screen
-    (cleared on entry). Colours and modes are ignored. Output may be fed in pieces cut
-    anywhere, inside a UTF-8 character or an escape sequence.
+    CR, LF, BS, printable text and the alternate screen (cleared on entry). Colours and modes
+    are ignored. A wide character takes two cells, the second holding WIDE_TAIL, so a row's
+    string has one character per column. Output may be fed in pieces cut anywhere, inside a
+    UTF-8 character or an escape sequence.
     """
+
+    WIDE_TAIL = "\0"
 
     def __init__(self, columns: int, lines: int) -> None:
         self.columns = columns
@@ -212,7 +216,7 @@ class Screen:
         return [self.row(y) for y in range(self.lines)]
 
     def dump(self) -> str:
-        return "\n".join(row.rstrip() for row in self.rows())
+        return "\n".join(row.replace(self.WIDE_TAIL, "").rstrip() for row in self.rows())
 
     def find(self, text: str) -> tuple[int, int] | None:
         """(x, y) of the first row holding `text`, None when the screen does not show it."""
@@ -244,7 +248,7 @@ class Screen:
                 continue
             match = _CSI.match(text, position)
             if match:
-                self._csi(match[1], match[2], match[3])
+                self._csi(match[1], match[2])
                 position = match.end()
                 continue
             match = _OTHER_ESCAPE.match(text, position)
@@ -266,7 +270,7 @@ class Screen:
                 self._line_feed()
             self.grid[self.y][self.x] = char
             if width == 2:
-                self.grid[self.y][self.x + 1] = ""
+                self.grid[self.y][self.x + 1] = self.WIDE_TAIL
             self.x += width
 
     def _line_feed(self) -> None:
@@ -284,7 +288,9 @@ class Screen:
         elif char == "\b":
             self.x = max(0, self.x - 1)
 
-    def _csi(self, private: str, params: str, final: str) -> None:
+    def _csi(self, params: str, final: str) -> None:
+        private = params[:1] if params[:1] in ("<", "=", ">", "?") else ""
+        params = params[len(private):]
         numbers = [int(part) if part.isdigit() else 0 for part in params.split(";")] if params else []
 
         def arg(index: int, default: int) -> int:
@@ -381,13 +387,11 @@ class Terminal(PtyProcess):
                  cwd: Path, watch: Sequence[str] = ()) -> None:
         self.screen = Screen(columns, lines)
         self.last_output = time.perf_counter()
-        self.received = 0
         self._expect: Callable[[Screen], bool] | None = None
         self._met: float | None = None
         super().__init__(argv, env, columns, lines, watch=[*watch, _ALWAYS], cwd=cwd)
 
     def _check(self, now: float) -> None:  # reader thread, self._cond held
-        self.received += len(self._raw)
         self.screen.feed(bytes(self._raw))
         self._raw.clear()
         self.last_output = now
@@ -444,17 +448,6 @@ class Terminal(PtyProcess):
             finally:
                 self._expect = None
 
-    def wait_until(self, test: Callable[[Screen], bool], timeout: float) -> bool:
-        """Whether the screen passes `test` now or within `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while not test(self.screen):
-                left = deadline - time.monotonic()
-                if left <= 0 or self.eof:
-                    return False
-                self._cond.wait(min(left, 0.1))
-            return True
-
     def cursor(self) -> tuple[int, int]:
         with self._cond:
             return self.screen.x, self.screen.y
@@ -491,7 +484,7 @@ class Terminal(PtyProcess):
 class Case:
     """Typing in one place of one pane."""
 
-    pane: str  # empty | 1 MB
+    pane: str  # empty | full
     where: str  # end | start
     latencies: list[float] = field(default_factory=list)  # seconds, characters only
     enters: list[float] = field(default_factory=list)
@@ -543,10 +536,11 @@ class NotesBench:
         return db
 
     def spawn(self, db: Path) -> Terminal:
-        argv = [*self.bench.peertui, "meeting", GROUP, "--db", str(db)]
-        if self.args.profile:
+        command = ["meeting", GROUP, "--db", str(db)]
+        argv = [*self.bench.peertui, *command]
+        if self.args.profile:  # the same Python the console script runs
             out = self.args.profile / f"{db.stem}.prof"
-            argv = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "peertui", *argv[1:]]
+            argv = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "peertui", *command]
         return Terminal(argv, self.bench.env(COLUMNS, LINES), COLUMNS, LINES,
                         cwd=self.bench.workdir, watch=[PEERTUI_MARKER])
 
@@ -713,7 +707,7 @@ def verdict_yes(*cases: Case) -> str:
     return "pass" if all(case.saved_as_typed for case in cases) else "MISS"
 
 
-def table_rows(empty: Sequence[Case], full: Sequence[Case], full_name: str) -> list[list[str]]:
+def table_rows(empty: Sequence[Case], full: Sequence[Case]) -> list[list[str]]:
     rows: list[list[str]] = []
     for small, big in zip(empty, full):
         n = len(small.latencies)
@@ -762,8 +756,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.keys = 40 if args.quick else 150
     if args.keys < 2 or args.interval < 0 or args.notes_kb < 1:
         parser.error("--keys must be at least 2, --interval not negative, --notes-kb at least 1")
-    if args.keys // LINE_LENGTH >= 10:
-        parser.error(f"--keys must be under {10 * LINE_LENGTH} (ten lines of typing)")
+    if args.keys + WARM_UP > 10 * LINE_LENGTH:
+        parser.error(f"--keys must be at most {10 * LINE_LENGTH - WARM_UP} (ten lines of typing)")
     return args
 
 
@@ -799,7 +793,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"kept {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    rows = table_rows(empty, full, full_name)
+    rows = table_rows(empty, full)
     print()
     print(format_table(["metric", "empty pane", full_name, "ratio", "target", "result"], rows))
     print()
@@ -812,6 +806,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{case.wall_seconds:.1f} s")
     print("  CPU: peertui's threads, /proc/PID/task/*/schedstat, from the first counted keystroke"
           " until the last one is shown")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"  load average at the end: {load} ({os.cpu_count()} CPUs); other work on the machine"
+          " shows directly in the latencies")
     for problem in notes.problems:
         print(f"  PROBLEM: {problem}")
     if args.profile:
@@ -823,7 +820,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json.write_text(json.dumps({
             "rows": [dict(zip(["metric", "empty", "full", "ratio", "target", "result"], row))
                      for row in rows],
-            "cases": [asdict(case) for case in (*empty, *full)],
+            "cases": [asdict(case) | {"median": case.median, "p95": case.p95,
+                                      "cpu_per_key": case.cpu_per_key}
+                      for case in (*empty, *full)],
         }, indent=2))
     return 1 if (args.strict and missed) else 0
 

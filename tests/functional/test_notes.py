@@ -147,3 +147,31 @@ async def test_read_view_renders_markdown(db_path: Path, clock: FakeClock) -> No
         await pilot.pause()
         text = screen_text(app)
         assert "Decisions" in text and "trial the rota" in text and "**" not in text
+
+
+async def test_a_failed_save_keeps_the_edits_for_the_next_one(db_path: Path, clock: FakeClock) -> None:
+    meeting_id = await seed(db_path, clock)
+    app = terminal(db_path, clock, meeting_id, "Ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        pane = app.screen.query_one(NotesPane)
+        store = app.store
+        real_save = store.save_note_update
+        failures = []
+
+        async def failing_save(note_id, update):
+            failures.append(update)
+            from peertui.store import DiskFull
+
+            raise DiskFull("disk full (simulated)")
+
+        store.save_note_update = failing_save
+        await pilot.press(*"lost?")
+        await pane.flush()
+        assert failures and len(pane.pending) > 0  # kept, not dropped
+        store.save_note_update = real_save
+        await pilot.press(*" no")
+        await pane.flush()
+        assert pane.pending == []
+    async with await Store.open(db_path, clock=clock) as store:
+        assert str(NoteDoc((await store.open_note(meeting_id)).state)) == "lost? no"

@@ -60,6 +60,17 @@ class NotesReadView(ModalScreen[None]):
 class NotesPane(Vertical):
     """Edits one note at a time: the meeting's, the discussed issue's, or a private one."""
 
+    BINDINGS = [
+        Binding("ctrl+home", "to_start", "Start of notes", show=False),
+        Binding("ctrl+end", "to_end", "End of notes", show=False),
+    ]
+
+    def action_to_start(self) -> None:
+        self.text_area.move_cursor((0, 0))
+
+    def action_to_end(self) -> None:
+        self.text_area.move_cursor(self.text_area.document.end)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.scope: NoteScope | None = None
@@ -176,11 +187,16 @@ class NotesPane(Vertical):
                 return
             if not self.pending or self.note_id is None:
                 return
-            update = merge_updates(*self.pending) if len(self.pending) > 1 else self.pending[0]
-            self.pending = []
+            saving = list(self.pending)
+            update = merge_updates(*saving) if len(saving) > 1 else saving[0]
             await self.app.store.save_note_update(self.note_id, update)
+            # Only now are they safe: on a failure they stay pending and go with the next save
+            # (later updates depend on them, so dropping one would strand everything after it).
+            del self.pending[: len(saving)]
         except StoreError as error:
             self.app.report(error)
+            if self.scope is not None and self.scope.kind != "private" and self._save_timer is None:
+                self._save_timer = self.set_timer(1.0, self._save_soon)
 
     # ------------------------------------------------------------------ remote edits
 
