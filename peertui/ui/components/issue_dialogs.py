@@ -245,7 +245,7 @@ class ContinueModal(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label("The timebox is over", classes="dialog-title")
             yield Static(literal(self.issue_title))
-            yield Static(f"Continue for {self.minutes:g} more minutes, or move on?")
+            yield Static(f"Continue for {self.minutes:g} more minutes, or move on?", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"Continue {self.minutes:g} min (c)", variant="primary", id="continue")
                 yield Button("Move on (m)", id="move_on")
