@@ -5,8 +5,9 @@
 Opens the Store on DB and resumes the group "Circle": the meeting in progress, or a new one.
 It then plays real actions, each chosen by a seeded random generator from the meeting's state
 as read back from the database (so a killed run resumes wherever the last one stopped):
-rounds, attendance, issues, dot votes, discussions closed with actions, commitment reviews,
-shared notes, ratings, the end of the meeting and the next meeting. It never stops by itself.
+rounds, attendance, issues, dot votes, merges, raised hands, discussions closed with actions,
+commitment reviews, shared notes, ratings, the end of the meeting and the next meeting.
+It never stops by itself.
 
 After each action has committed it prints one line, flushed:
 
@@ -100,7 +101,7 @@ class Driver:
         action = pick(
             self.rng,
             [(6, "next"), (1, "pass"), (1, "skip"), (1, "time"), (1, "pause"), (1, "attendance"),
-             (2, "issue"), (2, "vote"), (2, "note")],
+             (2, "issue"), (2, "vote"), (2, "note"), (1, "hand")],
         )
         if action == "next":
             await self.round_op(state.id, "checkin", "next", lambda r, now: r.next(now))
@@ -148,7 +149,9 @@ class Driver:
         if closed >= DISCUSSIONS_PER_MEETING:
             return await self.set_phase(state, 2)
         action = pick(
-            self.rng, [(3, "discuss"), (2, "issue"), (3, "vote"), (1, "note"), (1, "review")]
+            self.rng,
+            [(3, "discuss"), (2, "issue"), (3, "vote"), (1, "note"), (1, "review"), (1, "merge"),
+             (1, "hand")],
         )
         if action == "discuss":
             queue = await store.list_issues(state.group.id, meeting_id=state.id)
@@ -165,6 +168,13 @@ class Driver:
             result = self.rng.choice(["done", "not_done", "dropped"])
             await store.review_commitment(state.id, commitment.id, result)
             return await self.report("commitment", result, commitment=commitment.id)
+        if action == "merge":
+            queue = await store.list_issues(state.group.id, meeting_id=state.id)
+            if len(queue) < 4:
+                return await self.common(state, "issue")
+            source, target = self.rng.sample(queue, 2)
+            await store.merge_issues(source.id, target.id)
+            return await self.report("issue", "merged", issue=source.id, into=target.id)
         await self.common(state, action)
 
     async def wrapup(self, state) -> None:
@@ -194,8 +204,20 @@ class Driver:
             await self.add_issue(state)
         elif action == "vote":
             await self.vote(state)
+        elif action == "hand":
+            await self.hand(state)
         else:
             await self.note(state.id, None)
+
+    async def hand(self, state) -> None:
+        if self.rng.random() < 0.5:
+            called = await self.store.call_next_hand(state.id)
+            if called is not None:
+                return await self.report("hand", "called", meeting=state.id, hand=called.id)
+        member = self.rng.choice(state.attendees).member.id
+        kind = self.rng.choice(["question", "reply", "point"])
+        await self.store.raise_hand(state.id, member, kind)  # refused if that hand is up
+        await self.report("hand", "raised", meeting=state.id, member=member)
 
     async def round_op(self, meeting_id: int, kind: str, what: str, op) -> None:
         await self.store.change_round(meeting_id, kind, op, what)

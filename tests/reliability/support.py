@@ -37,19 +37,10 @@ def script(name: str, *args: object) -> list[str]:
     return [sys.executable, str(HERE / name), *map(str, args)]
 
 
-def create_group(
-    db: Path, members: Iterable[str], *, name: str = "Circle", votes_per_member: int = 3,
-    start_meeting: bool = False,
-) -> None:
+def create_group(db: Path, members: Iterable[str], *, name: str = "Circle") -> None:
     async def create() -> None:
         async with await Store.open(db) as store:
-            group = await store.create_group(
-                name, members=[(m, None) for m in members], votes_per_member=votes_per_member
-            )
-            if start_meeting:
-                from peertui.core.agenda import preset
-
-                await store.start_meeting(group.id, preset("Check-in, Issues, Wrap-up"))
+            await store.create_group(name, members=[(m, None) for m in members])
 
     asyncio.run(create())
 
@@ -157,6 +148,16 @@ def meeting_problems(conn: sqlite3.Connection) -> list[str]:
         " AND NOT EXISTS (SELECT 1 FROM issues i WHERE i.id = c.issue_id)"
     ):
         problems.append(f"commitment {row['id']} belongs to a missing issue {row['issue_id']}")
+    for row in conn.execute(
+        "SELECT i.id FROM issues i WHERE i.status = 'merged' AND (i.merged_into IS NULL"
+        " OR EXISTS (SELECT 1 FROM votes v WHERE v.issue_id = i.id))"
+    ):
+        problems.append(f"issue {row[0]} is half merged")
+    for row in conn.execute(
+        "SELECT meeting_id, member_id FROM hands WHERE lowered_at IS NULL"
+        " GROUP BY meeting_id, member_id HAVING count(*) > 1"
+    ):
+        problems.append(f"member {row[1]} has two hands up in meeting {row[0]}")
     # A note's stored text and merged document are written together.
     for row in conn.execute("SELECT id, body, crdt_state FROM notes WHERE crdt_state IS NOT NULL"):
         if str(NoteDoc(row["crdt_state"])) != row["body"]:

@@ -5,6 +5,10 @@ may fail with "database is locked", none may be lost, and the change feed holds 
 row per write, from the process that made it.
 
 PEERTUI_RELIABILITY_SECONDS sets how long they write (default 30).
+PEERTUI_RELIABILITY_MAX_PAUSE_MS sets each writer's longest pause between two writes
+(default 50: about 430 writes a second in all on 2 cores, a third of what the file takes).
+At 0 the writers saturate the file: then the slowest write waits seconds (up to 5.0 s seen
+on 2 cores), right at the busy timeout, and a lock error becomes a matter of luck.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from tests.reliability.support import child_env, integrity_problems, note_text, 
 
 WRITERS = 16
 SECONDS = float(os.environ.get("PEERTUI_RELIABILITY_SECONDS", "") or 30)
+MAX_PAUSE_S = float(os.environ.get("PEERTUI_RELIABILITY_MAX_PAUSE_MS", "") or 50) / 1000
 MEMBERS = ("Ann", "Bob", "Chen", "Dara", "Eli", "Fay", "Gus", "Hal")
 
 
@@ -63,7 +68,10 @@ def test_sixteen_writers_lose_nothing_and_never_see_a_lock(tmp_path: Path) -> No
             with errs[i].open("w") as err:
                 children.append(
                     subprocess.Popen(
-                        script("writer_driver.py", db, i, SECONDS, go, logs[i], rng.randrange(2**31)),
+                        script(
+                            "writer_driver.py", db, i, SECONDS, go, logs[i],
+                            rng.randrange(2**31), MAX_PAUSE_S,
+                        ),
                         stdout=subprocess.DEVNULL,
                         stderr=err,
                         env=child_env(),

@@ -28,7 +28,7 @@ from tests.reliability.support import (
 )
 
 ITERATIONS = 50
-MAX_DELAY_S = 0.3  # after the driver is up (imports done), before it opens the store
+MAX_DELAY_S = 0.3  # from the driver's READY: imports done, the store not yet open
 MEMBERS = ("Ann", "Bob", "Chen", "Dara", "Eli")
 
 
@@ -103,7 +103,12 @@ def lost_actions(conn: sqlite3.Connection, done: list[Done], baseline: int) -> l
             "SELECT 1 FROM issues WHERE id = ? AND title = ?", (detail["issue"], detail["title"])
         ).fetchone():
             problems.append(f"issue {detail['title']!r} is missing")
-        if action.entity == "issue" and action.kind != "raised":
+        if (action.entity, action.kind) == ("issue", "merged") and not conn.execute(
+            "SELECT 1 FROM issues WHERE id = ? AND status = 'merged' AND merged_into = ?",
+            (detail["issue"], detail["into"]),
+        ).fetchone():
+            problems.append(f"issue {detail['issue']} is not merged into {detail['into']}")
+        if action.entity == "issue" and action.kind in ("resolved", "parked", "carried"):
             if not conn.execute(
                 "SELECT 1 FROM discussions WHERE meeting_id = ? AND issue_id = ? AND outcome = ?"
                 " AND ended_at IS NOT NULL",
@@ -138,8 +143,11 @@ def in_progress(conn: sqlite3.Connection) -> int | None:
 def test_kill_9_at_random_moments_loses_nothing_committed(tmp_path: Path) -> None:
     db = tmp_path / "kill9.db"
     create_group(db, MEMBERS)
-    with read_only(db) as conn:
+    conn = read_only(db)
+    try:
         baseline = conn.execute("SELECT count(*) FROM changes").fetchone()[0]
+    finally:
+        conn.close()
     rng = random.Random(seed())
     done: list[Done] = []
     runs: list[Run] = []

@@ -1,11 +1,11 @@
 """One of many concurrent writers on one database (run as a script).
 
-    python writer_driver.py DB INDEX SECONDS GO_FILE LOG SEED
+    python writer_driver.py DB INDEX SECONDS GO_FILE LOG SEED MAX_PAUSE_S
 
 Opens the Store on DB with the default busy timeout, writes "ready" to LOG, waits for GO_FILE
-(so every writer starts at once), then for SECONDS makes random writes with a short random
-pause between them: issues (unique titles), dot votes and unvotes, members (unique names),
-edits of the meeting's shared note. Every write it believes committed is one JSON line in
+(so every writer starts at once), then for SECONDS makes random writes, pausing up to
+MAX_PAUSE_S between two: issues (unique titles), dot votes and unvotes, members (unique
+names), edits of the meeting's shared note. Every write it believes committed is one JSON line in
 LOG, flushed; every error too. Refusals by the rules (no votes left) are not writes.
 """
 
@@ -23,10 +23,10 @@ from peertui.core.rules import InvalidInput
 from peertui.store import Store, StoreError
 from peertui.store.notes import NoteDoc
 
-MAX_PAUSE_S = float(os.environ.get("MAXP", "0.1"))
 
-
-async def main(db: str, index: int, seconds: float, go_file: Path, log_path: Path, seed: int) -> None:
+async def main(
+    db: str, index: int, seconds: float, go_file: Path, log_path: Path, seed: int, max_pause: float
+) -> None:
     rng = random.Random(seed)
     log = log_path.open("a", buffering=1)
 
@@ -48,7 +48,7 @@ async def main(db: str, index: int, seconds: float, go_file: Path, log_path: Pat
         deadline = time.monotonic() + seconds
         n = 0
         while time.monotonic() < deadline:
-            await asyncio.sleep(rng.uniform(0, MAX_PAUSE_S))
+            await asyncio.sleep(rng.uniform(0, max_pause))
             n += 1
             tag = f"w{index}-{n}"
             action = rng.choices(["issue", "vote", "member", "note"], [3, 3, 1, 2])[0]
@@ -91,5 +91,7 @@ async def main(db: str, index: int, seconds: float, go_file: Path, log_path: Pat
 
 
 if __name__ == "__main__":
-    db, index, seconds, go_file, log, seed = sys.argv[1:]
-    asyncio.run(main(db, int(index), float(seconds), Path(go_file), Path(log), int(seed)))
+    db, index, seconds, go_file, log, seed, max_pause = sys.argv[1:]
+    asyncio.run(
+        main(db, int(index), float(seconds), Path(go_file), Path(log), int(seed), float(max_pause))
+    )
