@@ -3,6 +3,7 @@
 
     python benchmarks/review_scale.py            # 1 and 10 years, weekly, 15 repeats
     python benchmarks/review_scale.py --repeats 50 --no-ui
+    python benchmarks/review_scale.py --json /tmp/review.json   # also write the figures
 
 Writes two demo databases with the real command (`peertui demo --db X --years N --cadence
 weekly --no-open`) into a temporary directory, then times, in this process, what the review
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import subprocess
 import sys
@@ -145,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=15, help="warm runs per figure (default 15)")
     parser.add_argument("--no-ui", action="store_true", help="skip the headless screen timing")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--json", metavar="PATH", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="peertui-review-bench-"))
@@ -169,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"weekly meetings: 52 (1 year) vs 521 (10 years); median of {args.repeats} warm runs\n")
     print(header)
     print("-" * len(header))
+    rows: list[dict[str, object]] = []
     for label in figures[10]:
         one, ten = figures[1][label], figures[10][label]
         ratio = ten[1] / one[1] if one[1] else float("inf")
@@ -179,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{label:<28} {one[1]:>6.2f} ms {ten[1]:>6.2f} ms {ratio:>6.1f}x"
             f" {ten[0]:>6.2f} ms {ten[2]:>5.1f} ms  < {TARGET_MS:.0f} ms {verdict}"
         )
+        rows.append({"figure": label, "one_year_ms": one[1], "ten_years_ms": ten[1],
+                     "ratio": ratio, "cold_10y_ms": ten[0], "max_10y_ms": ten[2],
+                     "target_ms": TARGET_MS, "result": verdict.strip("()")})
+    if args.json:
+        args.json.write_text(json.dumps({"repeats": args.repeats, "rows": rows}, indent=2))
     return 0
 
 

@@ -296,7 +296,9 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def _articles(text: str) -> str:
     """"a agency worker" -> "an agency worker"."""
-    return re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", lambda m: m.group(1) + "n ", text)
+    return re.sub(
+        r"\b([Aa]) (?=[aeiouAEIOU])(?!one|once|uni|use|eu)", lambda m: m.group(1) + "n ", text
+    )
 
 
 class _Builder:

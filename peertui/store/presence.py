@@ -172,6 +172,13 @@ class PresenceQueries:
             rows = await tx.fetchone(
                 "SELECT group_concat(meeting_id) FROM sessions WHERE id = ?", (self.origin,)
             )
+            # A hand left up by a terminal that has closed would wait for ever: lower it.
+            await tx.execute(
+                "UPDATE hands SET lowered_at = ? WHERE lowered_at IS NULL AND member_id IN"
+                " (SELECT member_id FROM sessions WHERE id = ?) AND meeting_id IN"
+                " (SELECT meeting_id FROM sessions WHERE id = ?)",
+                (self.clock(), self.origin, self.origin),
+            )
             await tx.execute(
                 "UPDATE sessions SET seen_at = 0 WHERE id = ?", (self.origin,)
             )

@@ -32,6 +32,7 @@ class PrivateNotes:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
         self.path = path
+        self._closed = False
 
     @classmethod
     async def open(cls, path: Path | None = None) -> PrivateNotes:
@@ -66,4 +67,6 @@ class PrivateNotes:
             raise translate(error, self.path) from None
 
     async def close(self) -> None:
-        await self._db.close()
+        if not self._closed:
+            self._closed = True
+            await self._db.close()

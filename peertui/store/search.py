@@ -37,6 +37,9 @@ DEFAULT_LIMIT = 50
 OPERATORS = ("AND", "OR", "NOT")
 HIGHLIGHT_ON, HIGHLIGHT_OFF = "\x02", "\x03"
 SNIPPET_TOKENS = 12
+# FTS5's snippet() takes time that grows with the square of a note's matches: a 1 MB note of
+# common words took 20 s. Longer notes show their start instead of the matching passage.
+SNIPPET_MAX_CHARS = 20_000
 
 Segments = tuple[tuple[str, bool], ...]
 
@@ -199,6 +202,16 @@ def _segments(snippet: str) -> Segments:
     return tuple(out)
 
 
+def _title_marks(marked: str | None, title: str) -> Segments:
+    """The title with its matching words marked; whole and unmarked when FTS5's highlight()
+    lost part of it (it stops at a NUL character)."""
+    whole = _segments(title)
+    marks = _segments(marked or title)
+    if "".join(text for text, _ in marks) != "".join(text for text, _ in whole):
+        return whole
+    return marks
+
+
 # Phase one ranks every match cheaply (bm25 only); phase two makes snippets for the best
 # `limit` alone, so a one-letter query on years of history costs little more than a rare word.
 # CROSS JOIN: the full-text match drives each part, not a scan of the group's rows.
@@ -242,7 +255,10 @@ _DETAIL_SQL = {
     """,
     "note": """
         SELECT n.id, n.issue_id, n.meeting_id, n.updated_at AS at, coalesce(ni.title, '') AS title,
-          '' AS status, '' AS who, snippet(notes_fts, 0, :on, :off, '…', :tokens) AS snip,
+          '' AS status, '' AS who,
+          CASE WHEN length(n.body) <= :snippet_max
+            THEN snippet(notes_fts, 0, :on, :off, '…', :tokens)
+            ELSE substr(n.body, 1, 200) || '…' END AS snip,
           mt.number AS meeting_number, '' AS marked
         FROM notes_fts CROSS JOIN notes n ON n.id = notes_fts.rowid
         LEFT JOIN issues ni ON ni.id = n.issue_id
@@ -278,6 +294,7 @@ class SearchQueries:
                     "on": HIGHLIGHT_ON,
                     "off": HIGHLIGHT_OFF,
                     "tokens": SNIPPET_TOKENS,
+                    "snippet_max": SNIPPET_MAX_CHARS,
                 }
                 for row in await self._db.execute_fetchall(sql, params):
                     found[(kind, row["id"])] = row
@@ -300,7 +317,7 @@ class SearchQueries:
                 status=row["status"],
                 who=row["who"],
                 snippet=_segments(row["snip"] or ""),
-                title_marks=_segments(row["marked"] or row["title"]),
+                title_marks=_title_marks(row["marked"], row["title"]),
             )
             for kind, row in ((kind, found.get((kind, id_))) for kind, id_ in order)
             if row is not None

@@ -66,6 +66,10 @@ def check_file(path: Path) -> bool:
         raise ReadOnlyDatabase(f"{path}: cannot be read ({error.strerror}).") from None
     if not stat.S_ISREG(info.st_mode):
         raise NotADatabase(f"{path}: is not a file.")
+    # A SQLite file is empty or at least one 512-byte page. SQLite takes a 1-byte file for an
+    # empty one (an old OS X workaround) and would write a database over it.
+    if 0 < info.st_size < 512:
+        raise NotADatabase(f"{path}: this file is not a peertui (SQLite) database.")
     # The header is left to SQLite ("not a database" on first read): opening and closing
     # the file here would drop this process's POSIX locks on it, if it had any.
     # A file with no write bits is read-only by intent, even for root.

@@ -107,6 +107,8 @@ class PeerTuiApp(App[int]):
         self.observe = observe
         self._store: Store | None = None
         self._feed: FeedThread | None = None
+        # Other connections to close on every exit path (aiosqlite threads keep a process alive).
+        self.closing: list = []
         self.sub_title = visible(str(db_path))
 
     @property
@@ -226,6 +228,9 @@ class PeerTuiApp(App[int]):
         if self._feed is not None:
             self._feed.stop()
             self._feed = None
+        for closable in self.closing:
+            await closable.close()
+        self.closing.clear()
         if self._store is not None:
             try:
                 await self._store.leave_meetings()

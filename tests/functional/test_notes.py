@@ -175,3 +175,34 @@ async def test_a_failed_save_keeps_the_edits_for_the_next_one(db_path: Path, clo
         assert pane.pending == []
     async with await Store.open(db_path, clock=clock) as store:
         assert str(NoteDoc((await store.open_note(meeting_id)).state)) == "lost? no"
+
+
+async def test_private_notes_are_closed_on_every_exit_path(db_path: Path, clock: FakeClock) -> None:
+    meeting_id = await seed(db_path, clock)
+    app = terminal(db_path, clock, meeting_id, "Ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")  # private notes: their own connection
+        private = app.screen.query_one(NotesPane)._private
+        assert private is not None and not private._closed
+        app.exit()  # not ctrl+q, not Esc
+        await pilot.pause()
+    assert private._closed
+
+
+async def test_during_a_discussion_ctrl_n_reaches_every_kind_of_notes(
+    db_path: Path, clock: FakeClock
+) -> None:
+    meeting_id = await seed(db_path, clock)
+    async with await Store.open(db_path, clock=clock) as store:
+        issue = await store.add_issue(1, "Hiring")
+        await store.set_phase(meeting_id, 1)
+        await store.start_discussion(meeting_id, issue)
+    app = terminal(db_path, clock, meeting_id, "Ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen = []
+        for _ in range(3):
+            await pilot.press("ctrl+n")
+            seen.append(app.screen.query_one(NotesPane).scope.kind)
+        assert seen == ["issue", "meeting", "private"]
+        await pilot.press("ctrl+n")
+        assert not app.screen.notes_open

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from rich.cells import cell_len
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "export_screenshots.py"
 
@@ -28,19 +29,85 @@ EXPECTED = {
     "checkin.svg": (
         24,
         80,
-        ["Deputy Managers Circle", "Check-in (1/3)", "Up next: Zoë Okafor", "1:40 left of 5:00",
-         "late", "absent"],
+        ["Deputy Managers Circle", "Check-in (1/3)", "Here: ★Priya Raman", "Up next: Zoë Okafor",
+         "1:40 left of 5:00", "late", "absent"],
     ),
     "checkin-warning.svg": (24, 80, ["Up next: Zoë Okafor", "0:20 left of 5:00"]),
     "overtime.svg": (24, 80, ["Up next: Zoë Okafor", "OVERTIME +0:35 (had 5:00)"]),
     "checkin-120x40.svg": (
         40, 120, ["Deputy Managers Circle", "Up next: Zoë Okafor", "1:40 left of 5:00"]
     ),
+    "queue.svg": (
+        24,
+        80,
+        ["Issues (2/3)", "voting as Priya Raman", "4 open", "Dots", "5●", "●●●●",
+         "Lone working at…", "Top of the queue: Lone working"],
+    ),
+    "discussion.svg": (
+        24,
+        80,
+        ["Clarifying questions (2/5)", "Lone working at the outreach", "0:36 left of 1:00",
+         "Questions only, no advice.", "o Outcome"],
+    ),
+    "outcome.svg": (
+        24,
+        80,
+        ["Outcome: Lone working at the outreach team after dark", "Resolved: a decision was made",
+         "Nobody visits alone after 6pm; pairs from next week",
+         "Draft a buddy rota for evening visits — Tom Whitfield, due 2026-12-24"],
+    ),
+    "two-terminals.svg": (
+        24,
+        80,
+        ["Here: ★Priya Raman · Tom Whitfield · Hands: ✋Tom Whitfield (new point)",
+         "Clarifying questions (2/5)", "h Hand"],
+    ),
+    "notes.svg": (
+        24,
+        80,
+        ["Meeting notes", "Shared with everyone in the meeting", "# Meeting 14 notes",
+         "- Apologies: **Łukasz**; Daniel", "> Next meeting: 2026-12-24", "3 open"],
+    ),
     "wrapup.svg": (
         24,
         80,
         ["Wrap-up (3/3)", "One word to close", "8 calm", "9 ready", "Up next: Marguerite Dubois"],
     ),
+    "review.svg": (
+        24,
+        80,
+        ["Review · Deputy Managers Circle · 13 meetings held", "Issues discussed",
+         "13     2026-10-29  8/8    8.4", "1      2025-11-27"],
+    ),
+    "review-meeting.svg": (
+        24,
+        80,
+        ["Meeting 13 · 2026-10-29", "8 of 8 here · average rating 8.4", "Check-in airtime",
+         "Siobhán Kelly     ████", "7:05 +2:05"],
+    ),
+    "issue-history.svg": (
+        24,
+        80,
+        ["Back from parental leave in February to a reshaped role", "resolved at meeting 12",
+         "discussed at 3 meetings", "2026-07-09  —        carried over", "resolved"],
+    ),
+    "health.svg": (
+        24,
+        80,
+        ["Health over 13 meetings · 2025-11-27 to 2026-10-29", "Average rating", "Attendance",
+         "Top speaker's share", "Airtime Gini", "Commitments kept"],
+    ),
+    "search.svg": (
+        24, 80, ["agency", "6 matches", "Inherited a 15% overspend on agency staff"]
+    ),
+    "too-small.svg": (
+        12, 40, ["The terminal is too small (40x12).", "peertui needs 76x20"]
+    ),
+}
+# file -> texts that must not be on it
+NOT_SHOWN = {
+    "two-terminals.svg": ["Start/pause"],  # a member's terminal does not drive the meeting
+    "notes.svg": ["✋"],  # the hand was called before the notes
 }
 
 
@@ -52,12 +119,33 @@ def load_script() -> ModuleType:
     return module
 
 
-def svg_lines(svg: str) -> list[str]:
-    """The terminal lines of a Rich/Textual SVG export, as plain text."""
-    lines: dict[int, list[str]] = defaultdict(list)
-    for line, text in re.findall(r'<text [^>]*clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>', svg):
-        lines[int(line)].append(html.unescape(text).replace("\xa0", " "))
-    return ["".join(lines[index]) for index in range(max(lines) + 1)] if lines else []
+def svg_lines(svg: str, columns: int) -> list[str]:
+    """The terminal lines of a Rich/Textual SVG export, as plain text.
+
+    Each piece of text is put at its column (its x over the width of a cell): the export
+    leaves out runs of plain spaces, so the pieces alone would run words together.
+    """
+    width = re.search(r'-line-0">\s*<rect x="0" y="[\d.]+" width="([\d.]+)"', svg)
+    assert width, "an SVG export clips each terminal line"
+    cell = float(width.group(1)) / columns
+    pieces: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for x, line, text in re.findall(
+        r'<text [^>]*x="([\d.]+)" [^>]*clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>', svg
+    ):
+        pieces[int(line)].append((round(float(x) / cell), html.unescape(text).replace("\xa0", " ")))
+    # Blank lines have no text: the number of lines is the terminal's height over a line's.
+    tops = [float(y) for y in re.findall(r'-line-\d+">\s*<rect x="0" y="([\d.]+)"', svg)[:2]]
+    height = re.search(r'-clip-terminal">\s*<rect x="0" y="0" width="[\d.]+" height="([\d.]+)"', svg)
+    assert len(tops) == 2 and height, "an SVG export clips the terminal and each line"
+    rows = round(float(height.group(1)) / (tops[1] - tops[0]))
+    lines = []
+    for index in range(rows):
+        line, at = "", 0
+        for column, text in sorted(pieces[index]):
+            line += " " * max(0, column - at) + text
+            at = max(at, column) + cell_len(text)
+        lines.append(line.rstrip())
+    return lines
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +188,12 @@ def test_each_screenshot_is_an_svg_showing_what_it_should(exported: Path, name: 
     svg = (exported / name).read_text(encoding="utf-8")
     assert svg.startswith("<svg")
     assert svg.rstrip().endswith("</svg>")
-    lines = svg_lines(svg)
+    lines = svg_lines(svg, columns)
     assert len(lines) == rows
     screen = "\n".join(lines)
     for text in texts:
-        assert text in screen, f"{name} should show {text!r}"
+        assert text in screen, f"{name} should show {text!r}:\n{screen}"
+    for text in NOT_SHOWN.get(name, []):
+        assert text not in screen, f"{name} should not show {text!r}:\n{screen}"
     # Nothing from the throw-away folder leaks into a published image.
     assert "peertui-screenshots-" not in svg and "/tmp/" not in svg

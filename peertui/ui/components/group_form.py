@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from peertui.core import rules
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.text import literal
+from peertui.ui.text import LiteralInput, literal
 
 
 class GroupFormScreen(Screen[int | None]):
@@ -46,12 +46,12 @@ class GroupFormScreen(Screen[int | None]):
                 yield Label("New group", classes="title")
             with Grid(classes="form-grid"):
                 yield Label("Group name")
-                yield Input(placeholder="e.g. Deputy Managers Circle", id="group-name")
+                yield LiteralInput(placeholder="e.g. Deputy Managers Circle", id="group-name")
                 yield Label("Check-in minutes")
                 yield Input("5", id="checkin-minutes", type="number", max_length=5)
             with Horizontal(id="member-entry"):
-                yield Input(placeholder="Member name", id="member-name")
-                yield Input(placeholder="Login (optional)", id="member-login")
+                yield LiteralInput(placeholder="Member name", id="member-name")
+                yield LiteralInput(placeholder="Login (optional)", id="member-login")
                 yield Button("Add", id="add-member")
             yield OptionList(id="member-list")
             yield Static("", classes="form-error")

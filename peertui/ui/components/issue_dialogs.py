@@ -17,7 +17,7 @@ from peertui.core.models import Member
 from peertui.core.queue import QueuedIssue
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.text import literal
+from peertui.ui.text import LiteralInput, literal
 
 
 def _find_member(members: list[Member], typed: str) -> Member:
@@ -47,11 +47,11 @@ class RaiseIssueModal(ModalScreen[int | None]):
             yield Label("Raise an issue", classes="dialog-title")
             with VerticalScroll(classes="scroll-form"), Grid(classes="form-grid"):
                 yield Label("Title")
-                yield Input(id="title", placeholder="What do you want the group's help with?")
+                yield LiteralInput(id="title", placeholder="What do you want the group's help with?")
                 yield Label("Details")
-                yield Input(id="details", placeholder="optional")
+                yield LiteralInput(id="details", placeholder="optional")
                 yield Label("Raised by")
-                yield Input(self.raised_by.name if self.raised_by else "", id="by")
+                yield LiteralInput(self.raised_by.name if self.raised_by else "", id="by")
                 yield Label("Urgency A/B/C")
                 yield Input("B", id="urgency", max_length=1)
                 yield Label("Minutes needed")
@@ -119,11 +119,11 @@ class OutcomeModal(ModalScreen[bool]):
                     yield RadioButton("Resolved: a decision was made", value=True, id="resolved")
                     yield RadioButton("Parked: to the parking lot", id="parked")
                     yield RadioButton("Carried over to the next meeting", id="carried")
-                yield Input(id="decision", placeholder="Decision or note (needed when resolved)")
+                yield LiteralInput(id="decision", placeholder="Decision or note (needed when resolved)")
                 yield Label("Actions (Enter adds one; each needs an owner)", classes="hint")
                 with Horizontal(id="action-entry"):
-                    yield Input(id="action-text", placeholder="Action")
-                    yield Input(id="action-owner", placeholder="Owner")
+                    yield LiteralInput(id="action-text", placeholder="Action")
+                    yield LiteralInput(id="action-owner", placeholder="Owner")
                     yield Input(self.due.isoformat(), id="action-due", max_length=10)
                 yield OptionList(id="action-list")
             yield Static("", classes="form-error")

@@ -222,9 +222,16 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.may(action):
             return False
+        if self.notes_open and action == "discuss":
+            return False  # Enter types a new line in the notes
         if action == "review":
-            return self.mode == "review" or (
-                self.state is not None and self.state.phase.kind == "checkin"
+            if self.mode == "review":
+                return True
+            # In the check-in: only while the speaker has a commitment left to mark.
+            return (
+                self.state is not None
+                and self.state.phase.kind == "checkin"
+                and self.next_to_review() is not None
             )
         if action in ANY_MODE:
             return True
@@ -308,6 +315,10 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         current = self.current_round()
         phase = state.phase
         self._set("#speaker-commitments", self.stage_note())
+        reviewable = self.state.phase.kind == "checkin" and self.next_to_review() is not None
+        if reviewable != self._shown.get("reviewable"):
+            self._shown["reviewable"] = reviewable
+            self.refresh_bindings()
         if mode in ("queue", "discussion", "review"):
             self.render_queue_stage()
         elif current is None:
@@ -692,28 +703,27 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     # ------------------------------------------------------------------ notes
 
     def note_scopes(self) -> list[NoteScope]:
-        scopes = [NoteScope("meeting")]
+        """In the order ctrl+n goes through them: the discussed issue's first, if any."""
+        scopes = [NoteScope("meeting"), NoteScope("private")]
         if self.discussion is not None:
             issue = self.discussion[0]
-            scopes.append(NoteScope("issue", issue.id, issue.title, issue.raised_by))
-        scopes.append(NoteScope("private"))
+            scopes.insert(0, NoteScope("issue", issue.id, issue.title, issue.raised_by))
         return scopes
 
     async def action_notes(self) -> None:
-        """Open the notes (the discussed issue's first, if any); again: switch; last: close."""
+        """Open the notes; again: the next kind (issue, meeting, private); after the last: close."""
         pane = self.query_one(NotesPane)
         scopes = self.note_scopes()
         if not self.notes_open:
-            target = scopes[1] if len(scopes) == 3 else scopes[0]
-        else:
-            kinds = [scope.kind for scope in scopes]
-            current = pane.scope.kind if pane.scope else "meeting"
-            index = kinds.index(current) if current in kinds else -1
-            if index + 1 >= len(scopes):
-                await self.close_notes()
-                return
-            target = scopes[index + 1]
-        await self.open_notes(target)
+            await self.open_notes(scopes[0])
+            return
+        kinds = [scope.kind for scope in scopes]
+        current = pane.scope.kind if pane.scope else "meeting"
+        index = kinds.index(current) if current in kinds else -1
+        if index + 1 >= len(scopes):
+            await self.close_notes()
+            return
+        await self.open_notes(scopes[index + 1])
 
     async def open_notes(self, scope: NoteScope) -> None:
         pane = self.query_one(NotesPane)

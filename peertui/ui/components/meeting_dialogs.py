@@ -14,7 +14,7 @@ from peertui.core.agenda import AgendaTemplate, Phase
 from peertui.core.models import MeetingState, Member
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.text import literal
+from peertui.ui.text import LiteralInput, literal
 
 
 class StartMeetingModal(ModalScreen[AgendaTemplate | None]):
@@ -143,7 +143,7 @@ class ClosingWordModal(_MeetingForm):
         name = attendee.member.name if attendee else "?"
         with Vertical(classes="dialog"):
             yield Label(literal(f"{name}'s closing word"), classes="dialog-title")
-            yield Input(
+            yield LiteralInput(
                 (attendee.closing_word or "") if attendee else "", id="word", max_length=40
             )
             yield from self.buttons()
@@ -175,7 +175,7 @@ class AgendaModal(_MeetingForm):
                     yield Label(literal(phase.name))
                     yield Input(f"{phase.minutes:g}", id=f"phase-{index}", type="number")
                 yield Label("Save as template")
-                yield Input(placeholder="name (optional)", id="template-name")
+                yield LiteralInput(placeholder="name (optional)", id="template-name")
             yield from self.buttons()
 
     def on_mount(self) -> None:

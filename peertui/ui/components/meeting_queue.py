@@ -179,9 +179,9 @@ class QueueActions:
         if mode == "queue":
             if self.parking:
                 return "Parking lot: enter puts the issue back in the queue · l shows the queue"
-            return "enter discusses the highlighted issue · v/u vote · a raises · S sorts"
+            return "Enter discusses · v/u vote · a raises"
         if mode == "discussion":
-            return "o closes the issue with an outcome and actions · n next step"
+            return "o: outcome and actions · n: next step"
         if mode == "review":
             return "Mark each commitment: 1 done · 2 not done · 3 dropped"
         return ""

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static, Switch, TextArea
 from peertui.core.models import Group, Member
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.text import literal
+from peertui.ui.text import LiteralInput, LiteralTextArea, literal
 
 
 class FatalErrorScreen(ModalScreen[None]):
@@ -93,9 +93,9 @@ class MemberModal(FormModal):
 
     def compose_fields(self) -> ComposeResult:
         yield Label("Name")
-        yield Input(self.member.name if self.member else "", id="name", placeholder="Display name")
+        yield LiteralInput(self.member.name if self.member else "", id="name", placeholder="Display name")
         yield Label("Unix login")
-        yield Input(
+        yield LiteralInput(
             (self.member.login or "") if self.member else "",
             id="login",
             placeholder="optional, e.g. priya",
@@ -118,7 +118,7 @@ class GroupSettingsModal(FormModal):
     def compose_fields(self) -> ComposeResult:
         group = self.group
         yield Label("Name")
-        yield Input(group.name, id="name")
+        yield LiteralInput(group.name, id="name")
         yield Label("Check-in minutes")
         yield Input(f"{group.checkin_minutes:g}", id="checkin", type="number")
         yield Label("Days between meetings")
@@ -132,13 +132,13 @@ class GroupSettingsModal(FormModal):
             placeholder="empty: check-in minutes each",
         )
         yield Label("Check-in order")
-        yield Input(group.checkin_order, id="order", placeholder="roster, shuffled or quietest")
+        yield LiteralInput(group.checkin_order, id="order", placeholder="roster, shuffled or quietest")
         yield Label("Warn at (s left)")
         yield Input(str(group.warn_seconds), id="warn", type="integer")
         yield Label("Forum protocol")
         yield Switch(group.use_protocol, id="protocol")
         yield Label("Timeboxes (min)")
-        yield Input(group.timeboxes, id="timeboxes", placeholder="e.g. 7,5,3")
+        yield LiteralInput(group.timeboxes, id="timeboxes", placeholder="e.g. 7,5,3")
 
     def values(self) -> dict[str, str]:
         return {
@@ -206,7 +206,7 @@ class PromptsModal(ModalScreen[bool]):
                 "Empty: the built-in ones. Ctrl+S saves.",
                 classes="hint",
             )
-            yield TextArea("\n".join(self.prompts), id="prompts", soft_wrap=True)
+            yield LiteralTextArea("\n".join(self.prompts), id="prompts", soft_wrap=True)
             yield Static("", classes="form-error")
 
     def on_mount(self) -> None:

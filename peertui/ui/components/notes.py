@@ -21,7 +21,8 @@ from textual.widgets import Label, Markdown, Static, TextArea
 from peertui.store import StoreError
 from peertui.store.notes import NoteDoc, changed_span
 from peertui.store.private_notes import PrivateNotes
-from peertui.ui.text import literal
+from peertui.core.text import visible
+from peertui.ui.text import LiteralTextArea, literal
 
 SAVE_DELAY_S = 0.25  # kill -9 loses at most this much typing (plus one write)
 SHARED_HINT = "Shared with everyone in the meeting (^t: presenter only)"
@@ -51,7 +52,10 @@ class NotesReadView(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Label(literal(self.title_text), classes="dialog-title")
             with VerticalScroll(id="notes-read"):
-                yield Markdown(self.text or "*(empty)*", open_links=False)
+                # Control characters visible (never raw to the terminal); CR breaks a line,
+                # as in the editor and the exported minutes.
+                shown = visible(self.text.replace("\r\n", "\n").replace("\r", "\n"), keep_newlines=True)
+                yield Markdown(shown or "*(empty)*", open_links=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -88,7 +92,7 @@ class NotesPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="notes-title")
         yield Static("", id="notes-hint")
-        yield TextArea("", id="notes-text", soft_wrap=True, show_line_numbers=False)
+        yield LiteralTextArea("", id="notes-text", soft_wrap=True, show_line_numbers=False)
 
     @property
     def text_area(self) -> TextArea:
@@ -105,6 +109,7 @@ class NotesPane(Vertical):
         if scope.kind == "private":
             if self._private is None:
                 self._private = await PrivateNotes.open()
+                self.app.closing.append(self._private)  # closed on every exit path
             self._private_key = f"{store.path}|meeting:{meeting_id}"
             text = await self._private.get(self._private_key)
             self.note_id = None

@@ -37,7 +37,7 @@ from peertui.store.search import SearchHit, SearchResult
 from peertui.ui.commands import ScreenActions
 from peertui.ui.components import review_views as views
 from peertui.ui.messages import StoreChanged
-from peertui.ui.text import fitted, literal
+from peertui.ui.text import LiteralInput, fitted, literal
 
 # view name -> (container id, the widget that takes the keyboard there)
 VIEWS = {
@@ -102,7 +102,7 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-bar")
-        yield Input(
+        yield LiteralInput(
             placeholder="Search issues, actions and shared notes…",
             id="review-search",
             compact=True,
