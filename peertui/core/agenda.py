@@ -31,10 +31,6 @@ class AgendaTemplate:
     phases: tuple[Phase, ...]
     description: str = ""
 
-    @property
-    def total_minutes(self) -> float:
-        return sum(phase.minutes for phase in self.phases)
-
 
 PRESETS: tuple[AgendaTemplate, ...] = (
     AgendaTemplate(

@@ -98,14 +98,6 @@ class MeetingState:
     def attendee(self, member_id: int) -> Attendee | None:
         return next((a for a in self.attendees if a.member.id == member_id), None)
 
-    def round_for_phase(self) -> Round | None:
-        kind = self.phase.kind
-        if kind == "checkin":
-            return self.checkin
-        if kind == "wrapup":
-            return self.closing
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class Commitment:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import ClassVar
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -29,6 +28,3 @@ class ScreenActions(Provider):
                     partial(self.screen.run_action, action),
                     help=help_text,
                 )
-
-
-PaletteEntries = ClassVar[list[tuple[str, str, str]]]
