@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pycrdt import Doc, Text
-
 from peertui.core.rules import InvalidInput
 from peertui.store.errors import NotFound
 
@@ -53,6 +51,8 @@ class NoteDoc:
     """A note's CRDT document: plain text in, updates out, remote updates merged in."""
 
     def __init__(self, state: bytes | None = None) -> None:
+        from pycrdt import Doc, Text  # loaded with the first note, not with every start-up
+
         self.doc = Doc()
         self.text = self.doc.get("body", type=Text)
         if state:

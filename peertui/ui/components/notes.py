@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pycrdt import merge_updates
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Label, Markdown, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from peertui.store import StoreError
 from peertui.store.notes import NoteDoc, changed_span
@@ -55,6 +54,8 @@ class NotesReadView(ModalScreen[None]):
                 # Control characters visible (never raw to the terminal); CR breaks a line,
                 # as in the editor and the exported minutes.
                 shown = visible(self.text.replace("\r\n", "\n").replace("\r", "\n"), keep_newlines=True)
+                from textual.widgets import Markdown  # markdown-it loads for the read view only
+
                 yield Markdown(shown or "*(empty)*", open_links=False)
 
     def action_close(self) -> None:
@@ -193,7 +194,12 @@ class NotesPane(Vertical):
             if not self.pending or self.note_id is None:
                 return
             saving = list(self.pending)
-            update = merge_updates(*saving) if len(saving) > 1 else saving[0]
+            if len(saving) > 1:
+                from pycrdt import merge_updates  # loaded with the first note only
+
+                update = merge_updates(*saving)
+            else:
+                update = saving[0]
             await self.app.store.save_note_update(self.note_id, update)
             # Only now are they safe: on a failure they stay pending and go with the next save
             # (later updates depend on them, so dropping one would strand everything after it).
