@@ -163,8 +163,9 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     async def on_mount(self) -> None:
         self.layout_side(self.app.size.width)
         await self.reload()
-        await self.join()
-        await self.heartbeat()
+        await self.join()  # before any key: the role decides what the keys do
+        await self.load_presence()
+        self.render_presence()
         self.side_table().focus()
 
     def on_resize(self, event: events.Resize) -> None:
