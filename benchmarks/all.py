@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """All of peertui's benchmarks in one run, and one table of their figures.
 
-    python benchmarks/all.py             # full run of every script (about 8 minutes)
+    python benchmarks/all.py             # full run of every script (about 4 minutes)
     python benchmarks/all.py --quick     # each script's --quick (about 3 minutes)
     python benchmarks/all.py --only run,startup --keep -v
     python benchmarks/all.py --startup   # only startup on 10 years of history vs an empty db
