@@ -19,7 +19,7 @@ class FeedWatcher:
         self.path = path
         self.last_seq = after_seq
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 100")
+        self._db.execute("PRAGMA busy_timeout = 1000")
         self._db.execute("PRAGMA query_only = 1")
         self._db.row_factory = sqlite3.Row
         # None: the first poll reads the feed whatever the version, so a change committed

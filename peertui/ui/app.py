@@ -56,18 +56,20 @@ class FeedThread(threading.Thread):
 
     def run(self) -> None:
         last_error = ""
+        failures = 0
         interval = self.interval
         while not self.stopping.wait(interval):
             try:
                 changes = self.watcher.poll()
             except StoreError as error:
-                # Say it once, then keep trying, more slowly, until it clears.
-                if str(error) != last_error:
+                # A busy moment passes by itself; say so only when it persists, and only once.
+                failures += 1
+                if failures >= 3 and str(error) != last_error:
                     last_error = str(error)
                     self.app.post_message(FeedFailed(error))
                 interval = 1.0
                 continue
-            last_error, interval = "", self.interval
+            last_error, failures, interval = "", 0, self.interval
             if changes:
                 self.app.post_message(FeedChanged(changes))
 
@@ -208,7 +210,8 @@ class PeerTuiApp(App[int]):
             self.screen.post_message(StoreChanged(from_others))
 
     def on_feed_failed(self, message: FeedFailed) -> None:
-        self.report(message.error)
+        if self._store is not None:  # not while closing down
+            self.report(message.error)
 
     def report(self, error: Exception) -> None:
         """Tell the user about a failed action; stop if the database cannot be trusted."""
