@@ -367,7 +367,7 @@ def run_app(
 def demo(args: argparse.Namespace, db: Path | None) -> int:
     from peertui.core.demo import build_demo
 
-    if args.years <= 0 or args.years > 50:
+    if not 0 < args.years <= 50:  # also refuses nan
         raise UsageError("--years must be more than 0 and at most 50")
     if db is None and args.no_open:
         raise UsageError("--no-open needs --db PATH to write to")
@@ -707,9 +707,12 @@ def _utc_iso(timestamp: float) -> str:
 
 
 def _print_table(headers: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows)]
+    # Padded by terminal cells, not characters: a CJK character or an emoji takes two.
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(cell) for cell in column) for column in zip(headers, *rows)]
     for row in [headers, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(cell + " " * (width - cell_len(cell)) for cell, width in zip(row, widths)).rstrip())
 
 
 # ---------------------------------------------------------------- export and import
@@ -755,7 +758,7 @@ async def _export(store: Store, args: argparse.Namespace) -> int:
 def _meeting_number(raw: str | None) -> int | None:
     if raw is None or raw.strip().lower() == "latest":
         return None
-    if raw.strip().isdigit() and int(raw) > 0:
+    if raw.strip().isdecimal() and int(raw) > 0:  # isdigit() takes '²', which int() refuses
         return int(raw)
     raise UsageError(f"--meeting is a meeting number (1, 2, ...) or 'latest', not {raw!r}")
 

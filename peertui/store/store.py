@@ -46,7 +46,7 @@ Clock = Callable[[], float]
 
 def busy_timeout_from_env() -> int:
     raw = os.environ.get("PEERTUI_BUSY_TIMEOUT_MS", "")
-    return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
+    return int(raw) if raw.isdecimal() else DEFAULT_BUSY_TIMEOUT_MS
 
 
 def current_login() -> str:
@@ -304,7 +304,7 @@ class Store(MeetingQueries, IssueQueries, PresenceQueries, ReviewQueries, Search
         """A group by exact name, else by id, else by a unique case-insensitive name."""
         ref = rules.normalise_name(ref)
         rows = await self._rows("SELECT * FROM groups WHERE name = ?", (ref,))
-        if not rows and ref.isdigit():
+        if not rows and ref.isdecimal():  # isdigit() takes '²', which int() refuses
             rows = await self._rows("SELECT * FROM groups WHERE id = ?", (int(ref),))
         if not rows:
             rows = await self._rows("SELECT * FROM groups WHERE lower(name) = lower(?)", (ref,))

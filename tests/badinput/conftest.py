@@ -27,7 +27,6 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -263,12 +262,3 @@ def copy_db(template: Path, target: Path) -> Path:
     target.chmod(0o600)
     return target
 
-
-@contextlib.contextmanager
-def no_debug() -> Iterator[None]:
-    saved = os.environ.pop("PEERTUI_DEBUG", None)
-    try:
-        yield
-    finally:
-        if saved is not None:
-            os.environ["PEERTUI_DEBUG"] = saved

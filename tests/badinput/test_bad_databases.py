@@ -8,7 +8,7 @@ import random
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from tests.conftest import make_app, screen_text, wait_for
 GROUP = "Tuesday Circle"
 PAGE = 4096
 
-# Each command the brief names, with the group it acts on.
+# The commands that open a database, each with the group it acts on.
 COMMANDS = {
     "group-list": ["group", "list"],
     "meeting": ["meeting", GROUP],
@@ -130,7 +130,7 @@ KINDS: dict[str, Kind] = {
     "locked-exclusive": Kind(_rollback_journal, "locked by another program", _lock("BEGIN EXCLUSIVE")),
     # A held write lock still lets peertui read (WAL): only a command that writes must fail.
     "locked-writer": Kind(
-        lambda g, p: copy_db(g, p), "locked by another program", _lock("BEGIN IMMEDIATE"), ("meeting",)
+        copy_db, "locked by another program", _lock("BEGIN IMMEDIATE"), ("meeting",)
     ),
 }
 
@@ -151,7 +151,6 @@ class BadFile:
     before: tuple
     around: set[str]
     holder: sqlite3.Connection | None = None
-    released: bool = field(default=False)
 
     def release(self) -> None:
         if self.holder is not None:
@@ -164,7 +163,6 @@ class BadFile:
         self.release()
         assert _state(self.path) == self.before, f"{self.name}: the file was modified"
         assert {p.name for p in self.path.parent.iterdir()} == self.around, "files left behind"
-
 
 
 @pytest.fixture

@@ -528,7 +528,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         try:
             await action
         except (TimerError, InvalidInput) as error:
-            self.app.notify(str(error).capitalize(), severity="warning", markup=False)
+            # Inert: a refusal may name a member ("NAME is facilitating").
+            self.app.notify(literal(str(error)).plain.capitalize(), severity="warning", markup=False)
             return False
         except StoreError as error:
             self.app.report(error)

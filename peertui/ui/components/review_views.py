@@ -35,6 +35,8 @@ REVIEW_LABELS = {"done": "done", "not_done": "not done", "dropped": "dropped"}
 KEPT_STYLES = {"overdue": "bold red", "open": "", "done": "green", "dropped": "dim"}
 ATTENDANCE_STYLES = {"present": "", "late": "yellow", "absent": "dim"}
 HIGHLIGHT = "bold reverse"
+# A note can hold megabytes; laying all of it out would hold up the screen for seconds.
+NOTE_SHOWN_MAX = 20_000
 PRIVATE_NOTES = (
     "presenter-only notes are kept out of review for now: {count} not shown"
 )
@@ -128,7 +130,10 @@ def _notes(text: Text, notes: list[NoteLine], private: int, *, by_meeting: bool)
         else:
             text.append("the meeting", style="dim")
         text.append("\n")
-        text.append_text(_indented(note.body, "  "))
+        text.append_text(_indented(note.body[:NOTE_SHOWN_MAX], "  "))
+        if len(note.body) > NOTE_SHOWN_MAX:
+            more = len(note.body) - NOTE_SHOWN_MAX
+            text.append(f"\n  … and {more:,} more characters (peertui export has it all)", style="dim")
 
 
 # ---------------------------------------------------------------------- one meeting

@@ -30,6 +30,11 @@ class TooSmallScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show(self.app.size.width, self.app.size.height)
 
+    def on_screen_resume(self) -> None:
+        # Uncovered again (the command palette or a dialog opened over it has closed): the
+        # terminal may have grown meanwhile, when this screen was not on top to be removed.
+        self.app.check_size(self.app.size.width, self.app.size.height)
+
     def show(self, width: int, height: int) -> None:
         self.query_one("#too-small", Static).update(
             f"The terminal is too small ({width}x{height}).\n"
