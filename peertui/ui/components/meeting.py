@@ -457,11 +457,19 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         assert state is not None
         where = pace(state.phases, state.started_at, state.phase_index, state.phase_started_at, now)
         ends = datetime.fromtimestamp(where.forecast_end).strftime("%H:%M")
+        # Called every second, but the bar changes about once a minute: build it only then.
+        key = (
+            state.phase.name, state.phase_index, len(state.phases), int(where.elapsed_s // 60),
+            describe_pace(where.behind_s), ends, state.group.name,
+        )
+        if self._shown.get("bar-key") == key:
+            return
+        self._shown["bar-key"] = key
         # The group's name goes last: on a narrow terminal it is what gets cut.
         bar = Text.assemble(
             literal(f"{state.phase.name} ({state.phase_index + 1}/{len(state.phases)})", style="bold"),
-            f" · {int(where.elapsed_s // 60)} min in",
-            f" · {describe_pace(where.behind_s)}",
+            f" · {key[3]} min in",
+            f" · {key[4]}",
             f" · ends ~{ends} · ",
             literal(state.group.name),
         )
