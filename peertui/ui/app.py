@@ -206,11 +206,12 @@ class PeerTuiApp(App[int]):
         if self._store is None:
             return
         from_others = [change for change in message.changes if change.origin != self.store.origin]
-        if from_others:
+        # A poll may land while the app closes down and its screens are already gone.
+        if from_others and self.screen_stack:
             self.screen.post_message(StoreChanged(from_others))
 
     def on_feed_failed(self, message: FeedFailed) -> None:
-        if self._store is not None:  # not while closing down
+        if self._store is not None and self.screen_stack:  # not while closing down
             self.report(message.error)
 
     def report(self, error: Exception) -> None:
