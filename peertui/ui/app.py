@@ -22,11 +22,13 @@ from peertui.store import (
     Store,
     StoreError,
 )
-from peertui.store.feed import FeedWatcher
+from peertui.store.feed import BellWatch, FeedWatcher
 from peertui.store.store import Clock
 from peertui.ui.messages import StoreChanged
 
-FEED_POLL_SECONDS = 0.1
+FEED_POLL_SECONDS = 0.1  # where the bell cannot be watched (not Linux): poll this often
+# While the bell is watched, a slow poll all the same: for writers that do not ring.
+SAFETY_POLL_SECONDS = 2.0
 # Errors after which the database must not be used any further in this run.
 FATAL_ERRORS = (DatabaseCorrupt, NotADatabase, NewerSchema)
 
@@ -44,39 +46,72 @@ class FeedFailed(Message):
 
 
 class FeedThread(threading.Thread):
-    """Polls PRAGMA data_version off the event loop: a sleeping thread costs far less than
-    ten Textual timer wake-ups a second, and it tells the app only when something changed."""
+    """Follows the change feed off the event loop and tells the app only when it changed.
 
-    def __init__(self, app: App, watcher: FeedWatcher, interval: float) -> None:
+    It sleeps until a writer rings the database (peertui.store.feed), then reads the feed;
+    where that cannot be watched it polls PRAGMA data_version every `interval`. Either way
+    the event loop is not woken for nothing.
+    """
+
+    def __init__(
+        self, app: App, watcher: FeedWatcher, interval: float, *, watch_bell: bool = True
+    ) -> None:
         super().__init__(name="peertui-feed", daemon=True)
         self.app = app
         self.watcher = watcher
         self.interval = interval
+        self.watch_bell = watch_bell
+        self.bell: BellWatch | None = None
         self.stopping = threading.Event()
+        self._last_error = ""
+        self._failures = 0
 
     def run(self) -> None:
-        last_error = ""
-        failures = 0
-        interval = self.interval
-        while not self.stopping.wait(interval):
-            try:
-                changes = self.watcher.poll()
-            except StoreError as error:
-                # A busy moment passes by itself; say so only when it persists, and only once.
-                failures += 1
-                if failures >= 3 and str(error) != last_error:
-                    last_error = str(error)
-                    self.app.post_message(FeedFailed(error))
-                interval = 1.0
-                continue
-            last_error, failures, interval = "", 0, self.interval
-            if changes:
-                self.app.post_message(FeedChanged(changes))
+        if self.watch_bell:
+            bell = BellWatch(self.watcher.path)
+            if bell.available:
+                self.bell = bell
+            else:
+                bell.close()
+        while not self.stopping.is_set():
+            self._sleep()
+            if not self.stopping.is_set():
+                self._poll()
+
+    def _sleep(self) -> None:
+        """Until the bell rings, or the next poll is due."""
+        if self._failures:
+            self.stopping.wait(1.0)
+        elif self.bell is None:
+            self.stopping.wait(self.interval)
+        elif self.bell.watching:
+            self.bell.wait(SAFETY_POLL_SECONDS)
+        else:
+            self.bell.wait(self.interval)  # the file was moved away: poll, and look for it
+
+    def _poll(self) -> None:
+        """One look at the feed."""
+        try:
+            changes = self.watcher.poll()
+        except StoreError as error:
+            # A busy moment passes by itself; say so only when it persists, and only once.
+            self._failures += 1
+            if self._failures >= 3 and str(error) != self._last_error:
+                self._last_error = str(error)
+                self.app.post_message(FeedFailed(error))
+            return
+        self._last_error, self._failures = "", 0
+        if changes:
+            self.app.post_message(FeedChanged(changes))
 
     def stop(self) -> None:
         self.stopping.set()
+        if self.bell is not None:
+            self.bell.interrupt()
         self.join(timeout=2)
         self.watcher.close()
+        if self.bell is not None and not self.is_alive():
+            self.bell.close()
 
 
 class PeerTuiApp(App[int]):
@@ -91,6 +126,7 @@ class PeerTuiApp(App[int]):
         clock: Clock = time.time,
         settings_path: Path | None = None,
         feed_poll_seconds: float = FEED_POLL_SECONDS,
+        watch_bell: bool = True,
         meeting_id: int | None = None,
         review_group: int | None = None,
         identity: str | None = None,
@@ -102,6 +138,7 @@ class PeerTuiApp(App[int]):
         self.settings_path = settings_path
         self.settings = Settings.load(settings_path)
         self.feed_poll_seconds = feed_poll_seconds
+        self.watch_bell = watch_bell  # False: hear of others' changes only by polling
         self.fatal_error: str | None = None
         self.start_meeting_id = meeting_id
         self.start_review_group = review_group  # `peertui review GROUP`: open on its review
@@ -136,7 +173,7 @@ class PeerTuiApp(App[int]):
             return
         if exposure:
             self.notify(visible(exposure), severity="warning", markup=False, timeout=12)
-        self._feed = FeedThread(self, watcher, self.feed_poll_seconds)
+        self._feed = FeedThread(self, watcher, self.feed_poll_seconds, watch_bell=self.watch_bell)
         self._feed.start()
         if self.start_meeting_id is not None:
             # Straight to the meeting: home is built only when the user goes there.

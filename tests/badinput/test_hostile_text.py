@@ -512,7 +512,7 @@ async def test_a_refusal_that_names_a_member_is_shown_inert(db: Path, hostile, c
     t = world.texts
     # Bob's terminal hears of no change by itself during the test.
     app = make_app(db, clock=Clock(world.now + 5), meeting_id=world.live, identity=t.bob,
-                   feed_poll_seconds=3600)
+                   feed_poll_seconds=3600, watch_bell=False)
     async with app.run_test(size=BIG) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen) and app.screen.facilitating)
         async with await Store.open(db, clock=Clock(world.now + 60)) as other:
