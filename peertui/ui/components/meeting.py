@@ -27,7 +27,7 @@ from peertui.core.timer import Round, SpeakerStatus, TimerError, TurnClock
 from peertui.store import StoreError
 from peertui.ui.commands import ScreenActions
 from peertui.ui.components.notes import NoteScope, NotesPane, NotesReadView
-from peertui.ui.components.timebar import TimeBar
+from peertui.ui.components.timebar import Countdown, TimeBar
 from peertui.ui.components.meeting_presence import (
     PRESENCE_BINDINGS,
     PRESENCE_PALETTE,
@@ -149,7 +149,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
             with Vertical(id="stage"):
                 yield Static("", id="prompt")
                 yield Static("", id="speaker")
-                yield Digits("", id="countdown")
+                yield Countdown("", id="countdown")
                 yield TimeBar(id="progress")
                 yield Static("", id="up-next")
                 yield Static("", id="speaker-commitments")
