@@ -81,7 +81,7 @@ class NotesPane(Vertical):
         self.scope: NoteScope | None = None
         self.note_id: int | None = None
         self.visibility = "group"
-        self.doc = NoteDoc()
+        self.doc: NoteDoc | None = None  # made on open: pycrdt loads with the first note
         self.seq = 0
         self.pending: list[bytes] = []
         self.hidden_for_me = False
@@ -167,7 +167,7 @@ class NotesPane(Vertical):
     def _typed(self) -> None:
         if self._applying_remote or self.scope is None:
             return
-        if self.scope.kind != "private":
+        if self.scope.kind != "private" and self.doc is not None:
             update = self.doc.edit_to(self.text_area.text)
             if update is not None:
                 self.pending.append(update)
@@ -217,7 +217,7 @@ class NotesPane(Vertical):
             return
         store = self.app.store
         updates = await store.note_updates_since(self.note_id, self.seq)
-        if not updates:
+        if not updates or self.doc is None:
             return
         for seq, update, origin in updates:
             if origin != store.origin:
