@@ -130,7 +130,7 @@ class GroupFileError(InvalidInput):
 
 
 class ExportQueries:
-    """Mixed into Store: reading a group whole, and a meeting's minutes."""
+    """Reading a group whole, and a meeting's minutes (for Store, through DeferredQueries)."""
 
     async def group_archive(self: Store, group_id: int) -> A.GroupArchive:
         """The whole group, every row of it, read in one snapshot."""

@@ -265,7 +265,7 @@ def _airtime(raw: str) -> tuple[float, ...]:
 
 
 class ReviewQueries:
-    """Mixed into Store: reading a group's history back between meetings."""
+    """Reading a group's history back between meetings (for Store, through DeferredQueries)."""
 
     def _today(self: Store) -> date:
         return datetime.fromtimestamp(self.clock()).date()
@@ -339,7 +339,7 @@ class ReviewQueries:
             marks.setdefault(row["commitment_id"], []).append(
                 ReviewMark(row["meeting_id"], row["number"], row["result"])
             )
-        today = self._today().isoformat()
+        today = ReviewQueries._today(self).isoformat()
         return [
             ActionLine(
                 id=row["id"],
@@ -428,7 +428,7 @@ class ReviewQueries:
             params,
         )
         now = self.clock()
-        actions = await self._actions("c.meeting_id = :meeting", params)
+        actions = await ReviewQueries._actions(self, "c.meeting_id = :meeting", params)
         reviewed_rows = await self._rows(
             "SELECT commitment_id, result FROM commitment_reviews WHERE meeting_id = :meeting",
             params,
@@ -438,13 +438,14 @@ class ReviewQueries:
         if reviewed_ids:
             reviewed = [
                 (action, reviewed_ids[action.id])
-                for action in await self._actions(
+                for action in await ReviewQueries._actions(
+                    self,
                     "c.id IN (SELECT commitment_id FROM commitment_reviews"
                     " WHERE meeting_id = :meeting)",
                     params,
                 )
             ]
-        notes, private = await self._notes("n.meeting_id = :meeting", params)
+        notes, private = await ReviewQueries._notes(self, "n.meeting_id = :meeting", params)
         return MeetingDetail(
             id=meeting["id"],
             group_id=meeting["group_id"],
@@ -518,8 +519,8 @@ class ReviewQueries:
             discussions.append(
                 DiscussionLine(row["id"], row["number"], row["started_at"], seconds, result, extensions)
             )
-        actions = await self._actions("c.issue_id = :issue", params)
-        notes, private = await self._notes("n.issue_id = :issue", params)
+        actions = await ReviewQueries._actions(self, "c.issue_id = :issue", params)
+        notes, private = await ReviewQueries._notes(self, "n.issue_id = :issue", params)
         merged_into = (
             (issue["merged_into"], issue["merged_title"]) if issue["merged_into"] is not None else None
         )
@@ -554,7 +555,7 @@ class ReviewQueries:
         """The commitments of the member of `group_id` whose login is `login` (default: the
         store's actor), or, given `who` (a terminal's `--as`), whose name or login that is."""
         login = who if who is not None else (self.actor if login is None else login)
-        today = self._today()
+        today = ReviewQueries._today(self)
         if who is not None:
             rows = await self._rows(
                 "SELECT * FROM members WHERE group_id = ? AND (lower(name) = lower(?) OR login = ?)"
@@ -571,7 +572,7 @@ class ReviewQueries:
         from peertui.store.store import _member
 
         member = _member(rows[0])
-        actions = await self._actions("c.owner_id = :owner", {"owner": member.id})
+        actions = await ReviewQueries._actions(self, "c.owner_id = :owner", {"owner": member.id})
         open_ = sorted((a for a in actions if a.status == "open"), key=lambda a: (a.due_on, a.id))
         closed = sorted(
             (a for a in actions if a.status != "open"),

@@ -269,7 +269,7 @@ _DETAIL_SQL = {
 
 
 class SearchQueries:
-    """Mixed into Store: full-text search in one group."""
+    """Full-text search in one group (for Store, through DeferredQueries)."""
 
     async def search(
         self: Store, group_id: int, query: str, *, limit: int = DEFAULT_LIMIT

@@ -12,12 +12,11 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from peertui.core import rules
-from peertui.core.archive import GroupArchive
 from peertui.core.models import Change, Group, GroupOverview, Member
 from peertui.core.rules import InvalidInput
 from peertui.store.errors import (
@@ -28,15 +27,16 @@ from peertui.store.errors import (
     StoreError,
     translate,
 )
-from peertui.store.export import ExportQueries
+from peertui.store.deferred import DeferredQueries
 from peertui.store.feed import ring
 from peertui.store.issues import IssueQueries
 from peertui.store.meetings import MeetingQueries
 from peertui.store.notes import NoteQueries
 from peertui.store.presence import PresenceQueries
-from peertui.store.review import ReviewQueries
 from peertui.store.schema import MIGRATIONS, SCHEMA_VERSION
-from peertui.store.search import SearchQueries
+
+if TYPE_CHECKING:
+    from peertui.core.archive import GroupArchive
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 PRIVATE_FILE = 0o600
@@ -131,7 +131,7 @@ class Transaction:
         self.changes.append((group_id, entity, entity_id, kind))
 
 
-class Store(MeetingQueries, IssueQueries, PresenceQueries, ReviewQueries, SearchQueries, ExportQueries, NoteQueries):
+class Store(MeetingQueries, IssueQueries, PresenceQueries, NoteQueries, DeferredQueries):
     """All reads and writes of one database file. Open with `await Store.open(path)`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path, actor: str, clock: Clock) -> None:
