@@ -273,11 +273,10 @@ def _main(argv: list[str]) -> int:
     if args.command == "demo":
         return demo(args, getattr(args, "db", None))
     if args.command == "meeting":
-        meeting_id = asyncio.run(_with_store(db, _open_meeting, args))
         return run_app(
             db,
             mouse=not getattr(args, "no_mouse", False),
-            meeting_id=meeting_id,
+            prepare=lambda store: _open_meeting(store, args),
             identity=args.identity,
             observe=args.observe,
         )
@@ -292,8 +291,12 @@ def _main(argv: list[str]) -> int:
     if args.command == "search":
         return asyncio.run(_with_store(db, _search, args))
     if args.command == "review":
-        group_id = asyncio.run(_with_store(db, _find_group_id, args))
-        return run_app(db, mouse=not getattr(args, "no_mouse", False), review_group=group_id)
+        return run_app(
+            db,
+            mouse=not getattr(args, "no_mouse", False),
+            prepare=lambda store: _find_group_id(store, args),
+            review=True,
+        )
     handlers: dict[tuple[str, str], Callable[[Store, argparse.Namespace], Awaitable[int]]] = {
         ("group", "add"): _group_add,
         ("group", "list"): _group_list,
@@ -336,25 +339,52 @@ def run_app(
     *,
     mouse: bool = True,
     on_exit: Callable[[], None] | None = None,
-    meeting_id: int | None = None,
-    review_group: int | None = None,
+    prepare: Callable[[Store], Awaitable[int]] | None = None,
+    review: bool = False,
     identity: str | None = None,
     observe: bool = False,
 ) -> int:
-    from peertui.ui.app import PeerTuiApp  # Textual loads only when the app runs
+    """Run the app. With `prepare`, the store is opened first and `prepare(store)` names the
+    meeting to open (or with `review`, the group to review): a bad argument is one line on
+    the terminal before the screen is taken, and the app starts on that open store, in the
+    same event loop (one open, not two, on the way to the first paint)."""
 
-    app = PeerTuiApp(
-        db,
-        meeting_id=meeting_id,
-        review_group=review_group,
-        identity=identity,
-        observe=observe,
-    )
+    async def run() -> int:
+        store: Store | None = None
+        target: int | None = None
+        if prepare is not None:
+            store = await Store.open(db)
+            try:
+                warning = await store.exposure_warning()
+                if warning:
+                    print(f"peertui: warning: {visible(warning)}", file=sys.stderr)
+                target = await prepare(store)
+            except BaseException:
+                await store.close()
+                raise
+        return await run_ui(
+            db,
+            store=store,
+            mouse=mouse,
+            meeting_id=None if review else target,
+            review_group=target if review else None,
+            identity=identity,
+            observe=observe,
+        )
+
     try:
-        app.run(mouse=mouse)
+        return asyncio.run(run())
     finally:
         if on_exit:
             on_exit()
+
+
+async def run_ui(db: Path, *, store: Store | None, mouse: bool, **options: Any) -> int:
+    """The Textual app itself, on `store` if it is open already (the app closes it)."""
+    from peertui.ui.app import PeerTuiApp  # Textual loads only when the app runs
+
+    app = PeerTuiApp(db, store=store, **options)
+    await app.run_async(mouse=mouse)
     if app.fatal_error:
         _fail(app.fatal_error)
         return EXIT_BAD_INPUT

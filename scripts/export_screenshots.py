@@ -41,6 +41,7 @@ from peertui.store.notes import NoteDoc
 from peertui.ui.app import PeerTuiApp
 from peertui.ui.components.group_form import GroupFormScreen
 from peertui.ui.components.home import HomeScreen
+from peertui.ui.components.line_table import LineTable
 from peertui.ui.components.issue_dialogs import OutcomeModal
 from peertui.ui.components.meeting import MeetingScreen
 from peertui.ui.components.meeting_dialogs import StartMeetingModal
@@ -228,7 +229,7 @@ def highlight_speaker(app: PeerTuiApp) -> None:
     assert isinstance(screen, MeetingScreen)
     current = screen.current_round()
     if current is not None and current[1].speaker is not None:
-        table = screen.query_one("#round", DataTable)
+        table = screen.query_one("#round", LineTable)
         table.move_cursor(row=table.get_row_index(str(current[1].speaker)))
 
 

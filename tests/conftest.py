@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from peertui.ui.app import PeerTuiApp
 
@@ -29,8 +32,19 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "group.db"
 
 
+class PilotedApp(PeerTuiApp):
+    """The app, whose pilot starts once its first screen is up, as a person starts typing
+    once they see it (the app opens its store and first screen just after it starts)."""
+
+    @asynccontextmanager
+    async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Pilot]:
+        async with super().run_test(*args, **kwargs) as pilot:
+            await wait_for(pilot, lambda: self._started)
+            yield pilot
+
+
 def make_app(db_path: Path, **kwargs: object) -> PeerTuiApp:
-    return PeerTuiApp(db_path, settings_path=db_path.parent / "settings.json", **kwargs)
+    return PilotedApp(db_path, settings_path=db_path.parent / "settings.json", **kwargs)
 
 
 def screen_text(app: PeerTuiApp) -> str:

@@ -115,7 +115,7 @@ class FeedThread(threading.Thread):
 
 
 class PeerTuiApp(App[int]):
-    CSS_PATH = "peertui.tcss"
+    CSS_PATH = Path(__file__).parent / "peertui.tcss"  # absolute: subclasses live elsewhere
     TITLE = "peertui"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
 
@@ -131,6 +131,7 @@ class PeerTuiApp(App[int]):
         review_group: int | None = None,
         identity: str | None = None,
         observe: bool = False,
+        store: Store | None = None,
     ) -> None:
         super().__init__()
         self.db_path = db_path
@@ -144,8 +145,9 @@ class PeerTuiApp(App[int]):
         self.start_review_group = review_group  # `peertui review GROUP`: open on its review
         self.identity = identity  # --as NAME: who this terminal is, instead of the Unix login
         self.observe = observe
-        self._store: Store | None = None
+        self._store: Store | None = store  # opened already (by the CLI), or on mount
         self._feed: FeedThread | None = None
+        self._started = False
         # Other connections to close on every exit path (aiosqlite threads keep a process alive).
         self.closing: list = []
         self.sub_title = visible(str(db_path))
@@ -158,8 +160,22 @@ class PeerTuiApp(App[int]):
     async def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        # Opened once the app is running: what is painted while it mounts is thrown away
+        # (Textual batches it), so the first screen would be drawn twice.
+        self.call_later(self.start)
+
+    async def start(self) -> None:
+        """Open the store and the first screen; then cover it if the terminal is too small."""
         try:
-            self._store = await Store.open(self.db_path, clock=self.clock)
+            await self._open_first_screen()
+        finally:
+            self._started = True
+            self.check_size(self.size.width, self.size.height)
+
+    async def _open_first_screen(self) -> None:
+        try:
+            if self._store is None:
+                self._store = await Store.open(self.db_path, clock=self.clock)
             self._store.observer = self.observe
             watcher = FeedWatcher(self.store.path, await self.store.last_change())
             has_groups = (
@@ -188,7 +204,6 @@ class PeerTuiApp(App[int]):
             from peertui.ui.components.group_form import GroupFormScreen
 
             await self.push_screen(GroupFormScreen(first_run=True))
-        self.check_size(self.size.width, self.size.height)
 
     async def go_home(self) -> None:
         """Back to the home screen, building it if the app started elsewhere."""
@@ -208,7 +223,8 @@ class PeerTuiApp(App[int]):
         await self.push_screen(MeetingScreen(meeting_id))
 
     def on_resize(self, event: events.Resize) -> None:
-        self.check_size(event.size.width, event.size.height)
+        if self._started:  # before, start() checks once its first screen is there
+            self.check_size(event.size.width, event.size.height)
 
     def check_size(self, width: int, height: int) -> None:
         """Cover the app with a plain message while the terminal is too small for it."""

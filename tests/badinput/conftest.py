@@ -197,11 +197,14 @@ def cli(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("PEERTUI_DEBUG", raising=False)
     apps: list[dict] = []
 
-    def run_app(db: Path, **kwargs: object) -> int:
+    async def run_ui(db: Path, *, store, **kwargs: object) -> int:
+        # Everything up to the app runs for real (the store opened, the arguments checked).
         apps.append({"db": db, **kwargs})
+        if store is not None:
+            await store.close()
         return 0
 
-    monkeypatch.setattr(peertui.cli, "run_app", run_app)
+    monkeypatch.setattr(peertui.cli, "run_ui", run_ui)
 
     def run(*args: str) -> CliResult:
         apps.clear()

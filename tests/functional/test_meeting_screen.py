@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
 
 from peertui.core.agenda import preset
 from peertui.store import Store
 from peertui.ui.commands import ScreenActions
 from peertui.ui.components.home import HomeScreen
+from peertui.ui.components.line_table import LineTable
 from peertui.ui.components.meeting import MeetingScreen
 from tests.conftest import FakeClock, make_app, screen_text, wait_for
 
@@ -41,7 +41,7 @@ async def test_check_in_round_keys(db_path: Path, clock: FakeClock, size) -> Non
     async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert isinstance(screen, MeetingScreen)
-        assert screen.query_one("#round", DataTable).has_focus
+        assert screen.query_one("#round", LineTable).has_focus
         text = screen_text(app)
         assert "Up next: Ann" in text and "Press space to start" in text
         await pilot.press("space")
@@ -116,7 +116,7 @@ async def test_attendance_keys_absent_and_late(db_path: Path, clock: FakeClock) 
     meeting_id = await seed_meeting(db_path, clock)
     app = meeting_app(db_path, clock, meeting_id)
     async with app.run_test(size=(80, 24)) as pilot:
-        table = app.screen.query_one("#round", DataTable)
+        table = app.screen.query_one("#round", LineTable)
         table.move_cursor(row=1)  # Bob
         await pilot.press("A")
         assert "absent" in screen_text(app)

@@ -28,7 +28,9 @@ def terminal(db_path: Path, clock: FakeClock, meeting_id: int, who: str, **kwarg
 
 
 def notes_text(app) -> str:
-    return app.screen.query_one(NotesPane).text_area.text
+    """The notes editor's text ("" while the pane is not built yet: it is, on first open)."""
+    panes = app.screen.query(NotesPane)
+    return panes.first().text_area.text if panes else ""
 
 
 def test_concurrent_edits_merge_without_losing_a_character() -> None:
@@ -105,7 +107,7 @@ async def test_private_notes_never_touch_the_group_database(db_path: Path, clock
     again = terminal(db_path, clock, meeting_id, "Ann")
     async with again.run_test(size=(80, 24)) as pa:
         await pa.press("ctrl+n", "ctrl+n")
-        assert notes_text(again) == secret
+        await wait_for(pa, lambda: notes_text(again) == secret)
 
 
 async def test_presenter_only_notes_are_hidden_from_other_members(
@@ -134,7 +136,7 @@ async def test_presenter_only_notes_are_hidden_from_other_members(
     presenter = terminal(db_path, clock, meeting_id, "Chen")
     async with presenter.run_test(size=(80, 24)) as pc:
         await pc.press("ctrl+n")
-        assert notes_text(presenter) == "scribe notes for Chen"
+        await wait_for(pc, lambda: notes_text(presenter) == "scribe notes for Chen")
 
 
 async def test_read_view_renders_markdown(db_path: Path, clock: FakeClock) -> None:

@@ -52,6 +52,7 @@ class HomeScreen(Screen[None]):
         self._selected_group = select_group
         self._groups: dict[int, GroupOverview] = {}
         self._members: dict[int, Member] = {}
+        self._away = False  # another screen is on top
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,8 +82,13 @@ class HomeScreen(Screen[None]):
         await self.reload()
         groups.focus()
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     async def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        # Back from another screen (not the first showing: on_mount has just loaded it all).
+        if self._away:
+            self._away = False
             await self.reload()
 
     async def on_store_changed(self, message: StoreChanged) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -18,7 +18,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, Static
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 
 from peertui.core.agenda import describe_pace, format_duration, pace
 from peertui.core.models import MeetingState
@@ -26,7 +27,7 @@ from peertui.core.rules import InvalidInput
 from peertui.core.timer import Round, SpeakerStatus, TimerError, TurnClock
 from peertui.store import StoreError
 from peertui.ui.commands import ScreenActions
-from peertui.ui.components.notes import NoteScope, NotesPane, NotesReadView
+from peertui.ui.components.line_table import Column, LineTable
 from peertui.ui.components.timebar import Countdown, TimeBar
 from peertui.ui.components.meeting_presence import (
     PRESENCE_BINDINGS,
@@ -36,6 +37,9 @@ from peertui.ui.components.meeting_presence import (
 from peertui.ui.components.meeting_queue import QUEUE_BINDINGS, QUEUE_PALETTE, QueueActions
 from peertui.ui.messages import StoreChanged
 from peertui.ui.text import fitted, literal
+
+if TYPE_CHECKING:
+    from peertui.ui.components.notes import NoteScope, NotesPane
 
 ORDER_MODES = ("roster", "shuffled", "quietest")
 ORDER_LABELS = {"roster": "roster order", "shuffled": "shuffled", "quietest": "quietest first"}
@@ -137,6 +141,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         self._shown: dict[str, Any] = {}
         self._mode = ""
         self.notes_open = False
+        self.notes_pane: NotesPane | None = None  # built when the notes first open
+        self._away = False  # another screen is on top
         self.init_queue()
         self.init_presence()
 
@@ -154,11 +160,9 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
                 yield Static("", id="up-next")
                 yield Static("", id="speaker-commitments")
             with ContentSwitcher(id="side", initial="round"):
-                yield DataTable(id="round", cursor_type="row")
+                yield LineTable(id="round")
                 yield DataTable(id="queue", cursor_type="row")
                 yield DataTable(id="review", cursor_type="row")
-                yield NotesPane(id="notes")
-        yield Footer()
 
     async def on_mount(self) -> None:
         self.layout_side(self.app.size.width)
@@ -167,6 +171,15 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         await self.load_presence()
         self.render_presence()
         self.side_table().focus()
+        # The footer's keys are the costliest widgets here (each styled on its own): they come
+        # a frame after the meeting itself, so the speaker and the clock show first.
+        self.call_after_refresh(self.mount_footer)
+
+    async def mount_footer(self) -> None:
+        if not self.is_attached:  # closed already (a fatal error, a quick quit)
+            return
+        await self.mount(Footer(compact=True))
+        self.refresh_bindings()  # the footer lists the keys when told they are known
 
     def on_resize(self, event: events.Resize) -> None:
         if self.layout_side(event.size.width):
@@ -184,18 +197,18 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         self.query_one("#side").styles.width = 42 + extra
         self.name_width = 16 + extra // 2
         self.note_width = 8 + extra - extra // 2
-        table = self.query_one("#round", DataTable)
-        table.clear(columns=True)
-        table.add_column("", key="mark", width=1)
-        table.add_column("Member", key="name", width=self.name_width)
-        table.add_column("Time", key="time", width=6)
-        table.add_column("", key="note", width=self.note_width)
+        self.query_one("#round", LineTable).set_columns([
+            Column("mark", "", 1),
+            Column("name", "Member", self.name_width),
+            Column("time", "Time", 6),
+            Column("note", "", self.note_width),
+        ])
         self.mount_queue_tables(extra)
         return True
 
     async def on_store_changed(self, message: StoreChanged) -> None:
-        if self.notes_open and message.touches("note"):
-            await self.query_one(NotesPane).pull()
+        if self.notes_pane is not None and self.notes_open and message.touches("note"):
+            await self.notes_pane.pull()
         if message.touches("presence", "hand"):
             await self.load_presence()
             self.render_presence()
@@ -216,9 +229,9 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
             return "review"
         return "round"
 
-    def side_table(self) -> DataTable:
+    def side_table(self) -> Widget:
         table_id = {"queue": "queue", "discussion": "queue", "review": "review"}.get(self.mode, "round")
-        return self.query_one(f"#{table_id}", DataTable)
+        return self.query_one(f"#{table_id}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.may(action):
@@ -247,8 +260,13 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
             return True
         return action in allowed
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     async def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        # Back from another screen (not the first showing: on_mount has just loaded it all).
+        if self._away:
+            self._away = False
             await self.reload()
 
     def on_unmount(self) -> None:
@@ -349,8 +367,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     def _render_table(self) -> None:
         state = self.state
         assert state is not None
-        table = self.query_one("#round", DataTable)
-        highlighted = self.highlighted_member()
+        table = self.query_one("#round", LineTable)
         current = self.current_round()
         the_round = current[1] if current else state.checkin
         now = self.now
@@ -385,8 +402,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
                 note = "absent" if attendee.status == "absent" else "not in round"
                 rows.append((attendee.member.id, "✗" if attendee.status == "absent" else " ", attendee.member.name, "", note))
         signature = tuple(rows)
-        previous = self._shown.get("table")
-        if previous == signature:
+        if self._shown.get("table") == signature:
             return
         self._shown["table"] = signature
 
@@ -395,18 +411,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
             style = "dim" if mark in ("✗", "✓", "–") else ("bold" if mark == "▶" else "")
             return (mark, fitted(name, self.name_width, style=style), spoken, fitted(note, self.note_width))
 
-        if previous is not None and [r[0] for r in previous] == [r[0] for r in rows]:
-            # Same people in the same order: repaint only the cells that changed.
-            for old_row, row in zip(previous, rows):
-                if old_row != row:
-                    for column, value in zip(("mark", "name", "time", "note"), cells(row)):
-                        table.update_cell(str(row[0]), column, value)
-            return
-        table.clear()
-        for row in rows:
-            table.add_row(*cells(row), key=str(row[0]))
-        if highlighted is not None and str(highlighted) in {str(r[0]) for r in rows}:
-            table.move_cursor(row=table.get_row_index(str(highlighted)))
+        # The table repaints only the rows that changed; its cursor stays on its member.
+        table.set_rows([(str(row[0]), cells(row)) for row in rows])
 
     def render_clock(self) -> None:
         """Repaint what depends on the time: countdown, bar, state line, meeting bar."""
@@ -489,7 +495,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     def _set_digits(self, value: str) -> None:
         if self._shown.get("digits") != value:
             self._shown["digits"] = value
-            self.query_one("#countdown", Digits).update(value)
+            self.query_one("#countdown", Countdown).update(value)
 
     def _set_clock(self, progress: float, total: float, status: str) -> None:
         self.query_one("#progress", TimeBar).show(progress / total if total else 1.0, status)
@@ -526,10 +532,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def highlighted_member(self) -> int | None:
-        table = self.query_one("#round", DataTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = self.query_one("#round", LineTable).cursor_key
+        return None if key is None else int(key)
 
     async def _do(self, action: Awaitable[Any]) -> bool:
         """Run one store action; explain refusals; re-render from the store either way."""
@@ -708,12 +712,15 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
 
     async def before_quit(self) -> None:
         """Save what is still pending in the notes pane."""
-        await self.query_one(NotesPane).close_private()
+        if self.notes_pane is not None:
+            await self.notes_pane.close_private()
 
     # ------------------------------------------------------------------ notes
 
     def note_scopes(self) -> list[NoteScope]:
         """In the order ctrl+n goes through them: the discussed issue's first, if any."""
+        from peertui.ui.components.notes import NoteScope
+
         scopes = [NoteScope("meeting"), NoteScope("private")]
         if self.discussion is not None:
             issue = self.discussion[0]
@@ -722,7 +729,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
 
     async def action_notes(self) -> None:
         """Open the notes; again: the next kind (issue, meeting, private); after the last: close."""
-        pane = self.query_one(NotesPane)
+        pane = await self.mount_notes()
         scopes = self.note_scopes()
         if not self.notes_open:
             await self.open_notes(scopes[0])
@@ -735,8 +742,17 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
             return
         await self.open_notes(scopes[index + 1])
 
+    async def mount_notes(self) -> NotesPane:
+        """The notes pane, built the first time it is needed: start-up does without the editor."""
+        if self.notes_pane is None:
+            from peertui.ui.components.notes import NotesPane
+
+            self.notes_pane = NotesPane(id="notes")
+            await self.query_one("#side", ContentSwitcher).mount(self.notes_pane)
+        return self.notes_pane
+
     async def open_notes(self, scope: NoteScope) -> None:
-        pane = self.query_one(NotesPane)
+        pane = await self.mount_notes()
         may_see = self.facilitating or (
             self.me is not None and scope.presenter_id is not None and self.me.id == scope.presenter_id
         )
@@ -750,22 +766,25 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         pane.text_area.focus()
 
     async def close_notes(self) -> None:
-        await self.query_one(NotesPane).flush()
+        if self.notes_pane is not None:
+            await self.notes_pane.flush()
         self.notes_open = False
         self.query_one("#side", ContentSwitcher).current = self.side_table().id
         self.side_table().focus()
 
     def action_read_notes(self) -> None:
-        pane = self.query_one(NotesPane)
-        if not self.notes_open or pane.hidden_for_me:
+        pane = self.notes_pane
+        if pane is None or not self.notes_open or pane.hidden_for_me:
             self.app.notify("Open the notes first (ctrl+n).", markup=False)
             return
+        from peertui.ui.components.notes import NotesReadView
+
         title = "Private notes" if pane.scope and pane.scope.kind == "private" else "Notes"
         self.app.push_screen(NotesReadView(title, pane.text_area.text))
 
     async def action_toggle_note_visibility(self) -> None:
-        pane = self.query_one(NotesPane)
-        if not self.notes_open or pane.scope is None or pane.scope.kind == "private":
+        pane = self.notes_pane
+        if pane is None or not self.notes_open or pane.scope is None or pane.scope.kind == "private":
             self.app.notify("Presenter-only applies to shared notes.", markup=False)
             return
         target = "group" if pane.visibility == "presenter" else "presenter"
