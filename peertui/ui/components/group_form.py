@@ -13,7 +13,8 @@ from textual.widgets.option_list import Option
 from peertui.core import rules
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.text import LiteralInput, literal
+from peertui.ui.editors import LiteralInput
+from peertui.ui.text import literal
 
 
 class GroupFormScreen(Screen[int | None]):

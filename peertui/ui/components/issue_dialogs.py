@@ -17,7 +17,8 @@ from peertui.core.models import Member
 from peertui.core.queue import QueuedIssue
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.text import LiteralInput, literal
+from peertui.ui.editors import LiteralInput
+from peertui.ui.text import literal
 
 
 def _find_member(members: list[Member], typed: str) -> Member:

@@ -14,7 +14,8 @@ from peertui.core.agenda import AgendaTemplate, Phase
 from peertui.core.models import MeetingState, Member
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.text import LiteralInput, literal
+from peertui.ui.editors import LiteralInput
+from peertui.ui.text import literal
 
 
 class StartMeetingModal(ModalScreen[AgendaTemplate | None]):

@@ -15,7 +15,6 @@ from textual.widgets.option_list import Option
 from peertui.core.models import Member
 from peertui.store import StoreError
 from peertui.store.presence import HEARTBEAT_S, Presence, Session
-from peertui.ui.components.modals import ConfirmModal
 from peertui.ui.text import literal
 
 if TYPE_CHECKING:
@@ -222,6 +221,8 @@ class PresenceActions:
             if yes and await self._do(self.app.store.take_over(self.meeting_id)):
                 await self.heartbeat()
                 self.app.notify("You are facilitating now.", markup=False)
+
+        from peertui.ui.components.modals import ConfirmModal  # dialogs load when used
 
         gone = self.presence.facilitator.name if self.presence and self.presence.facilitator else "The facilitator"
         self.app.push_screen(

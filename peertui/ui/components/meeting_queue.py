@@ -17,13 +17,6 @@ from peertui.core.discussion import Discussion
 from peertui.core.models import Commitment
 from peertui.core.queue import SORT_MODES, QueuedIssue
 from peertui.store import StoreError
-from peertui.ui.components.issue_dialogs import (
-    ContinueModal,
-    MergeModal,
-    OutcomeModal,
-    RaiseIssueModal,
-)
-from peertui.ui.components.modals import ConfirmModal
 from peertui.ui.text import fitted, literal
 
 if TYPE_CHECKING:
@@ -266,6 +259,8 @@ class QueueActions:
         issue, discussion = self.discussion
         if not discussion.clock.is_running or not discussion.timebox_over(now):
             return
+        from peertui.ui.components.issue_dialogs import ContinueModal  # dialogs load when used
+
         key = (discussion.clock.started_at, len(discussion.extensions))
         if key in self._asked or isinstance(self.app.screen, ContinueModal):
             return
@@ -290,6 +285,8 @@ class QueueActions:
         state = self.state
         if state is None:
             return
+        from peertui.ui.components.issue_dialogs import RaiseIssueModal
+
         members = [a.member for a in state.attendees]
         self.app.push_screen(
             RaiseIssueModal(state.group.id, members, self.me), callback=self._after_raise
@@ -371,6 +368,8 @@ class QueueActions:
             if target is not None:
                 await self._do(self.app.store.merge_issues(issue.id, target))
 
+        from peertui.ui.components.issue_dialogs import MergeModal
+
         self.app.push_screen(MergeModal(issue, targets), callback=chosen)
 
     async def action_next_step(self: MeetingScreen) -> None:
@@ -386,6 +385,8 @@ class QueueActions:
         issue = self.discussion[0]
 
         async def open_dialog() -> None:
+            from peertui.ui.components.issue_dialogs import OutcomeModal
+
             due: date = await self.app.store.default_due_date(self.meeting_id)
             members = [a.member for a in state.attendees]
             self.app.push_screen(
@@ -416,6 +417,8 @@ class QueueActions:
                 if yes:
                     await self._do(self.app.store.raise_stuck_commitment(commitment.id))
                     self.app.notify("Raised as a new issue.", markup=False)
+
+            from peertui.ui.components.modals import ConfirmModal
 
             self.app.push_screen(
                 ConfirmModal(

@@ -15,7 +15,8 @@ from textual.widgets import Button, Input, Label, Static, Switch, TextArea
 from peertui.core.models import Group, Member
 from peertui.core.rules import InvalidInput
 from peertui.store import StoreError
-from peertui.ui.text import LiteralInput, LiteralTextArea, literal
+from peertui.ui.editors import LiteralInput, LiteralTextArea
+from peertui.ui.text import literal
 
 
 class FatalErrorScreen(ModalScreen[None]):

@@ -21,7 +21,8 @@ from peertui.store import StoreError
 from peertui.store.notes import NoteDoc, changed_span
 from peertui.store.private_notes import PrivateNotes
 from peertui.core.text import visible
-from peertui.ui.text import LiteralTextArea, literal
+from peertui.ui.editors import LiteralTextArea
+from peertui.ui.text import literal
 
 SAVE_DELAY_S = 0.25  # kill -9 loses at most this much typing (plus one write)
 SHARED_HINT = "Shared with everyone in the meeting (^t: presenter only)"

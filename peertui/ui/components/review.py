@@ -37,7 +37,8 @@ from peertui.store.search import SearchHit, SearchResult
 from peertui.ui.commands import ScreenActions
 from peertui.ui.components import review_views as views
 from peertui.ui.messages import StoreChanged
-from peertui.ui.text import LiteralInput, fitted, literal
+from peertui.ui.editors import LiteralInput
+from peertui.ui.text import fitted, literal
 
 # view name -> (container id, the widget that takes the keyboard there)
 VIEWS = {
