@@ -27,6 +27,25 @@ def terminal(db_path: Path, clock: FakeClock, meeting_id: int, who: str, **kwarg
     )
 
 
+async def open_notes(pilot, app) -> str:
+    """ctrl+n once, then wait until what it opens has the focus (or the pane has closed), as
+    a person waits to see it; returns the kind of notes shown ("" when closed)."""
+    screen = app.screen
+
+    def showing() -> tuple[bool, object]:
+        pane = screen.notes_pane
+        return screen.notes_open, pane.scope if pane is not None else None
+
+    before = showing()
+    await pilot.press("ctrl+n")
+    await wait_for(
+        pilot,
+        lambda: showing() != before
+        and (not screen.notes_open or app.focused is screen.notes_pane.text_area),
+    )
+    return screen.notes_pane.scope.kind if screen.notes_open else ""
+
+
 def notes_text(app) -> str:
     """The notes editor's text ("" while the pane is not built yet: it is, on first open)."""
     panes = app.screen.query(NotesPane)
@@ -49,8 +68,8 @@ async def test_two_terminals_type_into_one_pane_at_once(db_path: Path, clock: Fa
     ann = terminal(db_path, clock, meeting_id, "Ann")
     bob = terminal(db_path, clock, meeting_id, "Bob")
     async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
-        await pa.press("ctrl+n")
-        await pb.press("ctrl+n")
+        await open_notes(pa, ann)
+        await open_notes(pb, bob)
         for a, b in zip_longest("Ann types this line. ", "Bob adds his part! "):
             if a:
                 await pa.press(a if a != " " else "space")
@@ -71,8 +90,8 @@ async def test_remote_edits_keep_the_local_cursor(db_path: Path, clock: FakeCloc
     ann = terminal(db_path, clock, meeting_id, "Ann")
     bob = terminal(db_path, clock, meeting_id, "Bob")
     async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
-        await pa.press("ctrl+n")
-        await pb.press("ctrl+n")
+        await open_notes(pa, ann)
+        await open_notes(pb, bob)
         await pa.press(*"world")
         await wait_for(pb, lambda: notes_text(bob) == "world")
         area = ann.screen.query_one(NotesPane).text_area
@@ -89,7 +108,8 @@ async def test_private_notes_never_touch_the_group_database(db_path: Path, clock
     secret = "my-private-worry-7f3a"
     ann = terminal(db_path, clock, meeting_id, "Ann")
     async with ann.run_test(size=(80, 24)) as pa:
-        await pa.press("ctrl+n", "ctrl+n")  # meeting notes, then private
+        await open_notes(pa, ann)  # meeting notes, then private
+        await open_notes(pa, ann)
         assert "Private: kept on this computer only" in screen_text(ann)
         await pa.press(*secret)
         await pa.press("escape")  # closing the pane saves it
@@ -106,7 +126,8 @@ async def test_private_notes_never_touch_the_group_database(db_path: Path, clock
     assert secret.encode() in private_bytes
     again = terminal(db_path, clock, meeting_id, "Ann")
     async with again.run_test(size=(80, 24)) as pa:
-        await pa.press("ctrl+n", "ctrl+n")
+        await open_notes(pa, again)
+        await open_notes(pa, again)
         await wait_for(pa, lambda: notes_text(again) == secret)
 
 
@@ -123,19 +144,19 @@ async def test_presenter_only_notes_are_hidden_from_other_members(
     ann = terminal(db_path, clock, meeting_id, "Ann")  # facilitates
     bob = terminal(db_path, clock, meeting_id, "Bob")
     async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
-        await pa.press("ctrl+n")  # the discussed issue's notes
+        await open_notes(pa, ann)  # the discussed issue's notes
         assert "Notes: Hiring" in screen_text(ann)
         await pa.press(*"scribe notes for Chen")
         await pa.press("ctrl+t")
         await wait_for(pa, lambda: "Presenter only" in screen_text(ann))
         # Ann's typing reaches the file (saved every quarter second), however busy the machine.
         await wait_for(pa, lambda: not ann.screen.query_one(NotesPane).pending)
-        await pb.press("ctrl+n")
+        await open_notes(pb, bob)
         await wait_for(pb, lambda: "For the presenter only" in screen_text(bob))
         assert "scribe notes" not in screen_text(bob)
     presenter = terminal(db_path, clock, meeting_id, "Chen")
     async with presenter.run_test(size=(80, 24)) as pc:
-        await pc.press("ctrl+n")
+        await open_notes(pc, presenter)
         await wait_for(pc, lambda: notes_text(presenter) == "scribe notes for Chen")
 
 
@@ -143,7 +164,7 @@ async def test_read_view_renders_markdown(db_path: Path, clock: FakeClock) -> No
     meeting_id = await seed(db_path, clock)
     app = terminal(db_path, clock, meeting_id, "Ann")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+n")
+        await open_notes(pilot, app)
         app.screen.query_one(NotesPane).text_area.load_text("# Decisions\n\n- **trial** the rota\n- [x](file:///etc/passwd)")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: isinstance(app.screen, NotesReadView))
@@ -156,7 +177,7 @@ async def test_a_failed_save_keeps_the_edits_for_the_next_one(db_path: Path, clo
     meeting_id = await seed(db_path, clock)
     app = terminal(db_path, clock, meeting_id, "Ann")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+n")
+        await open_notes(pilot, app)
         pane = app.screen.query_one(NotesPane)
         store = app.store
         real_save = store.save_note_update
@@ -184,7 +205,8 @@ async def test_private_notes_are_closed_on_every_exit_path(db_path: Path, clock:
     meeting_id = await seed(db_path, clock)
     app = terminal(db_path, clock, meeting_id, "Ann")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+n", "ctrl+n")  # private notes: their own connection
+        await open_notes(pilot, app)
+        await open_notes(pilot, app)  # private notes: their own connection
         private = app.screen.query_one(NotesPane)._private
         assert private is not None and not private._closed
         app.exit()  # not ctrl+q, not Esc
@@ -204,8 +226,7 @@ async def test_during_a_discussion_ctrl_n_reaches_every_kind_of_notes(
     async with app.run_test(size=(80, 24)) as pilot:
         seen = []
         for _ in range(3):
-            await pilot.press("ctrl+n")
-            seen.append(app.screen.query_one(NotesPane).scope.kind)
+            seen.append(await open_notes(pilot, app))
         assert seen == ["issue", "meeting", "private"]
-        await pilot.press("ctrl+n")
+        assert await open_notes(pilot, app) == ""
         assert not app.screen.notes_open
