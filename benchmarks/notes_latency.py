@@ -597,11 +597,18 @@ class NotesBench:
         """
         timeout = self.args.timeout
         if where == "start":  # the cursor is at the note's start since it opened
-            # Until the cursor first moves, Textual leaves the terminal's cursor elsewhere;
-            # after Enter it is at the start of the note's second line, under an empty one.
-            terminal.press(ENTER, lambda screen: screen.x == column and screen.y > 0
-                           and screen.row(screen.y - 1)[column - 1 : column + 1] == "  ",
-                           timeout)
+            # Until the cursor first moves, Textual may leave the terminal's cursor elsewhere;
+            # after Enter it has moved to the start of the note's second line, under an
+            # empty one.
+            before = terminal.cursor()
+
+            def moved(screen) -> bool:
+                return (
+                    (screen.x, screen.y) != before and screen.x == column and screen.y > 0
+                    and screen.row(screen.y - 1)[column - 1 : column + 1] == "  "
+                )
+
+            terminal.press(ENTER, moved, timeout)
             _, second = terminal.cursor()
             terminal.press(UP, lambda screen: (screen.x, screen.y) == (column, second - 1),
                            timeout)

@@ -594,7 +594,7 @@ class Propagation:
             await self._apply(store, writing, meeting_id, Change("present", restore, None, forward))
 
     async def _gap(self, last_commit: float) -> None:
-        """Changes come 0.5 to 1 s apart, at random so they do not lock onto the poll's phase."""
+        """Changes come 0.5 to 1 s apart, at random so they do not lock onto any timer's phase."""
         wait = last_commit + self.rng.uniform(0.5, 1.0) - time.perf_counter()
         if wait > 0:
             await asyncio.sleep(wait)

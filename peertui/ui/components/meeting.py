@@ -178,7 +178,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     async def mount_footer(self) -> None:
         if not self.is_attached:  # closed already (a fatal error, a quick quit)
             return
-        await self.mount(Footer(compact=True))
+        await self.mount(Footer())
         self.refresh_bindings()  # the footer lists the keys when told they are known
 
     def on_resize(self, event: events.Resize) -> None:
