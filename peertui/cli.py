@@ -383,8 +383,13 @@ async def run_ui(db: Path, *, store: Store | None, mouse: bool, **options: Any) 
     """The Textual app itself, on `store` if it is open already (the app closes it)."""
     from peertui.ui.app import PeerTuiApp  # Textual loads only when the app runs
 
-    app = PeerTuiApp(db, store=store, **options)
-    await app.run_async(mouse=mouse)
+    try:
+        app = PeerTuiApp(db, store=store, **options)
+        await app.run_async(mouse=mouse)
+    finally:
+        # The app closes its store when it unmounts; not if it failed before it mounted.
+        if store is not None:
+            await store.close()  # at most once: a second close does nothing
     if app.fatal_error:
         _fail(app.fatal_error)
         return EXIT_BAD_INPUT

@@ -130,8 +130,11 @@ class BellWatch:
         """True when the database was rung (or came back) since the last call."""
         if self._wd < 0 and self._watch():
             return True  # the file is back: look at it
-        watched = [self._wake_r] + ([self._fd] if self._wd >= 0 else [])
-        ready, _, _ = select.select(watched, [], [], timeout)
+        poller = select.poll()  # not select(): it fails on descriptors above 1023
+        poller.register(self._wake_r, select.POLLIN)
+        if self._wd >= 0:
+            poller.register(self._fd, select.POLLIN)
+        ready = {fd for fd, _event in poller.poll(max(0, int(timeout * 1000)))}
         if self._wake_r in ready:
             os.read(self._wake_r, 64)
             return False

@@ -68,11 +68,16 @@ class FeedThread(threading.Thread):
 
     def run(self) -> None:
         if self.watch_bell:
-            bell = BellWatch(self.watcher.path)
-            if bell.available:
-                self.bell = bell
+            try:
+                bell = BellWatch(self.watcher.path)
+            except OSError:
+                pass  # no descriptors to spare: poll instead
             else:
-                bell.close()
+                if bell.available:
+                    self.bell = bell
+                else:
+                    bell.close()
+        self._poll()  # whatever was committed before the bell was watched
         while not self.stopping.is_set():
             self._sleep()
             if not self.stopping.is_set():

@@ -19,6 +19,7 @@ from peertui.core.text import visible
 from peertui.store import Store
 from peertui.store.notes import NoteDoc
 from peertui.ui.components.home import HomeScreen
+from peertui.ui.components.line_table import LineTable
 from peertui.ui.components.meeting import MeetingScreen
 from peertui.ui.components.review import ReviewScreen
 from tests.badinput.conftest import (
@@ -393,7 +394,7 @@ async def test_the_meeting_shows_every_text_literally_and_takes_it_back_exactly(
         await pilot.press("N")
         await wait_for(pilot, lambda: screen.mode == "queue")
         _look(app, t.queued, *([f"Raised {value}"] if typing else []))
-        queue = screen.query_one("#queue", DataTable)
+        queue = screen.query_one("#queue", LineTable)
         queue.move_cursor(row=queue.get_row_index(str(world.queued)))
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.mode == "discussion")

@@ -123,3 +123,29 @@ async def test_without_the_watch_a_terminal_hears_only_by_polling(db_path: Path)
             await other.create_group("Third")
         if sys.platform.startswith("linux"):
             await wait_for(pilot, lambda: "Third" in screen_text(app), timeout=2)
+
+
+async def test_a_change_made_before_the_thread_watched_is_read_at_once(db_path: Path) -> None:
+    """Committed (and rung) after the feed's starting point, before the bell was watched:
+    the thread's first look finds it, without waiting for the slow safety poll."""
+    posted: list[FeedChanged] = []
+
+    class Recorder:
+        def post_message(self, message: object) -> None:
+            if isinstance(message, FeedChanged):
+                posted.append(message)
+
+    async with await Store.open(db_path) as store:
+        watcher = FeedWatcher(db_path, await store.last_change())
+        async with await Store.open(db_path) as other:
+            await other.create_group("Early")
+        thread = FeedThread(Recorder(), watcher, interval=3600)  # type: ignore[arg-type]
+        started = time.monotonic()
+        thread.start()
+        try:
+            while not posted and time.monotonic() - started < 3:
+                time.sleep(0.005)
+            assert posted and time.monotonic() - started < 1.0
+            assert [c.entity for c in posted[0].changes] == ["group"]
+        finally:
+            thread.stop()

@@ -226,3 +226,25 @@ async def test_meeting_from_home_picks_an_agenda(db_path: Path, clock: FakeClock
         await pilot.press("m")  # reopens the same meeting
         await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen))
         assert "Segue (1/4)" in screen_text(app)
+
+
+async def test_notes_that_cannot_open_leave_the_round_in_view(
+    db_path: Path, clock: FakeClock
+) -> None:
+    from peertui.store import StoreError
+
+    meeting_id = await seed_meeting(db_path, clock)
+    app = meeting_app(db_path, clock, meeting_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        async def broken(*args: object, **kwargs: object) -> None:
+            raise StoreError("the disk is gone")
+
+        app.store.open_note = broken  # type: ignore[method-assign]
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app._notifications)
+        screen = app.screen
+        assert screen.query_one("#round", LineTable).display
+        assert screen.notes_pane is not None and not screen.notes_pane.display
+        assert not screen.notes_open
+        assert "Member" in screen_text(app)
+        assert any("the disk is gone" in str(n.message) for n in app._notifications)

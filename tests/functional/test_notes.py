@@ -110,7 +110,7 @@ async def test_private_notes_never_touch_the_group_database(db_path: Path, clock
     async with ann.run_test(size=(80, 24)) as pa:
         await open_notes(pa, ann)  # meeting notes, then private
         await open_notes(pa, ann)
-        assert "Private: kept on this computer only" in screen_text(ann)
+        await wait_for(pa, lambda: "Private: kept on this computer only" in screen_text(ann))
         await pa.press(*secret)
         await pa.press("escape")  # closing the pane saves it
     group_bytes = db_path.read_bytes()
@@ -145,7 +145,7 @@ async def test_presenter_only_notes_are_hidden_from_other_members(
     bob = terminal(db_path, clock, meeting_id, "Bob")
     async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
         await open_notes(pa, ann)  # the discussed issue's notes
-        assert "Notes: Hiring" in screen_text(ann)
+        await wait_for(pa, lambda: "Notes: Hiring" in screen_text(ann))
         await pa.press(*"scribe notes for Chen")
         await pa.press("ctrl+t")
         await wait_for(pa, lambda: "Presenter only" in screen_text(ann))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from peertui.core.agenda import preset
 from peertui.store import Store
 from peertui.ui.components.issue_dialogs import ContinueModal, OutcomeModal
+from peertui.ui.components.line_table import LineTable
 from peertui.ui.components.meeting import MeetingScreen
 from tests.conftest import FakeClock, make_app, screen_text, wait_for
 
@@ -30,9 +31,9 @@ async def seed(db_path: Path, clock: FakeClock, *, protocol: bool = False) -> tu
 
 def queue_titles(app) -> list[str]:
     """The queue as listed in the table, row by row (cells may be cut with an ellipsis)."""
-    table = app.screen.query_one("#queue", DataTable)
+    table = app.screen.query_one("#queue", LineTable)
     by_id = {str(issue.id): issue.title for issue in app.screen.queue}
-    return [by_id[table.coordinate_to_cell_key((row, 0)).row_key.value] for row in range(table.row_count)]
+    return [by_id[key] for key in table.keys]
 
 
 async def test_votes_reorder_the_queue_and_are_capped(db_path: Path, clock: FakeClock) -> None:
@@ -44,7 +45,7 @@ async def test_votes_reorder_the_queue_and_are_capped(db_path: Path, clock: Fake
         # No votes yet: urgency breaks the tie.
         assert queue_titles(app) == ["Rota friction", "Budget cut"]
         assert "voting as Ann (3 left)" in screen_text(app)
-        screen.query_one("#queue", DataTable).move_cursor(row=1)
+        screen.query_one("#queue", LineTable).move_cursor(row=1)
         await pilot.press("v", "v")
         assert queue_titles(app) == ["Budget cut", "Rota friction"]
         assert "(1 left)" in screen_text(app)

@@ -22,6 +22,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from peertui.core.text import visible
+
 PADDING = 1  # on each side of each cell, as in DataTable
 
 
@@ -41,6 +43,7 @@ class LineTable(ScrollView, can_focus=True):
         color: $foreground;
         overflow-x: hidden;
         overflow-y: auto;
+        scrollbar-size-vertical: 1;
         &:focus {
             background-tint: $foreground 5%;
             & > .line-table--cursor {
@@ -100,7 +103,7 @@ class LineTable(ScrollView, can_focus=True):
         old_key = self.cursor_key
         if keys == self.keys and len(cells) == len(self.cells):
             for index, (old, new) in enumerate(zip(self.cells, cells)):
-                if old != new:
+                if _shown_as(old) != _shown_as(new):
                     self.cells[index] = new
                     self._lines.pop(index, None)
                     self.refresh_line(index + 1)
@@ -160,8 +163,12 @@ class LineTable(ScrollView, can_focus=True):
         self.move_cursor(row=row if row >= 0 else len(self.keys) - 1)
 
     def on_click(self, event: events.Click) -> None:
-        if event.y >= 1:
-            self.move_cursor(row=round(self.scroll_y) + event.y - 1)
+        offset = event.get_content_offset(self)  # inside the border and padding
+        if offset is None or offset.y < 1:  # the border, or the header
+            return
+        row = round(self.scroll_y) + offset.y - 1
+        if row < len(self.keys):
+            self.move_cursor(row=row)
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor_row + 1)
@@ -200,7 +207,8 @@ class LineTable(ScrollView, can_focus=True):
             segments: list[Segment] = []
             pad = Segment(" " * PADDING)
             for column, value in zip(self.columns, cells):
-                text = value if isinstance(value, Text) else Text(str(value), no_wrap=True)
+                # A str cell is shown as it is: never as markup, control characters visible.
+                text = value if isinstance(value, Text) else Text(visible(str(value)), no_wrap=True)
                 cell = Strip(text.render(self.app.console)).adjust_cell_length(column.width)
                 segments.append(pad)
                 segments.extend(cell)
@@ -209,3 +217,11 @@ class LineTable(ScrollView, can_focus=True):
             strip = line.adjust_cell_length(width, style)
             self._lines[index] = (drawn_for, strip)
         return strip
+
+
+def _shown_as(cells: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What decides how a row looks (Text's own equality ignores its base style)."""
+    return tuple(
+        (cell.plain, str(cell.style), tuple(cell.spans)) if isinstance(cell, Text) else str(cell)
+        for cell in cells
+    )

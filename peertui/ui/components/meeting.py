@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, DataTable, Footer, Static
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from peertui.core.agenda import describe_pace, format_duration, pace
 from peertui.core.models import MeetingState
@@ -161,8 +161,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
                 yield Static("", id="speaker-commitments")
             with ContentSwitcher(id="side", initial="round"):
                 yield LineTable(id="round")
-                yield DataTable(id="queue", cursor_type="row")
-                yield DataTable(id="review", cursor_type="row")
+                yield LineTable(id="queue")
+                yield LineTable(id="review")
 
     async def on_mount(self) -> None:
         self.layout_side(self.app.size.width)
@@ -748,6 +748,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
             from peertui.ui.components.notes import NotesPane
 
             self.notes_pane = NotesPane(id="notes")
+            self.notes_pane.display = False  # shown by the switcher, once it has its note
             await self.query_one("#side", ContentSwitcher).mount(self.notes_pane)
         return self.notes_pane
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from peertui.core.discussion import Discussion
 from peertui.core.models import Commitment
 from peertui.core.queue import SORT_MODES, QueuedIssue
 from peertui.store import StoreError
+from peertui.ui.components.line_table import Column, LineTable
 from peertui.ui.text import fitted, literal
 
 if TYPE_CHECKING:
@@ -76,21 +76,23 @@ class QueueActions:
         """(Re)build the queue and review columns; `extra` cells go to the text columns."""
         self.title_width = 16 + extra - extra // 3
         self.by_width = 6 + extra // 3
-        queue = self.query_one("#queue", DataTable)
-        queue.clear(columns=True)
-        queue.add_column("Dots", key="votes", width=4)
-        queue.add_column("Issue", key="title", width=self.title_width)
-        queue.add_column("By", key="by", width=self.by_width)
-        queue.add_column("U", key="urgency", width=1)
-        queue.add_column("Wt", key="waited", width=2)
-        self.owner_width = 10 + extra // 3
-        self.text_width = 16 + extra - extra // 3
-        review = self.query_one("#review", DataTable)
-        review.clear(columns=True)
-        review.add_column("Owner", key="owner", width=self.owner_width)
-        review.add_column("Commitment", key="text", width=self.text_width)
-        review.add_column("Due", key="due", width=5)
-        review.add_column("", key="status", width=8)
+        self.query_one("#queue", LineTable).set_columns([
+            Column("votes", "Dots", 4),
+            Column("title", "Issue", self.title_width),
+            Column("by", "By", self.by_width),
+            Column("urgency", "U", 1),
+            Column("waited", "Wt", 2),
+        ])
+        # Each table's columns and their padding fit the side panel inside its border, with
+        # a cell to spare for a scrollbar: 39 cells at 80 columns.
+        self.owner_width = 8 + extra // 3
+        self.text_width = 10 + extra - extra // 3
+        self.query_one("#review", LineTable).set_columns([
+            Column("owner", "Owner", self.owner_width),
+            Column("text", "Commitment", self.text_width),
+            Column("due", "Due", 5),
+            Column("status", "", 8),
+        ])
 
     # ------------------------------------------------------------------ data
 
@@ -132,21 +134,15 @@ class QueueActions:
 
     def next_to_review(self: MeetingScreen) -> Commitment | None:
         if self.mode == "review":
-            table = self.query_one("#review", DataTable)
-            if not table.row_count:
-                return None
-            key = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-            return next((c for c in self.commitment_list if c.id == key), None)
+            key = self.query_one("#review", LineTable).cursor_key
+            return next((c for c in self.commitment_list if str(c.id) == key), None)
         return next(
             (c for c in self.speaker_commitments() if self.reviewed_here(c) is None), None
         )
 
     def highlighted_issue(self: MeetingScreen) -> QueuedIssue | None:
-        table = self.query_one("#queue", DataTable)
-        if not table.row_count:
-            return None
-        key = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        return next((i for i in self.queue if i.id == key), None)
+        key = self.query_one("#queue", LineTable).cursor_key
+        return next((i for i in self.queue if str(i.id) == key), None)
 
     # ------------------------------------------------------------------ rendering
 
@@ -238,19 +234,14 @@ class QueueActions:
         self._fill("#queue", rows)
 
     def _fill(self: MeetingScreen, selector: str, rows: list[tuple[Any, ...]]) -> None:
-        signature = tuple((r[0], *(str(c) for c in r[1:])) for r in rows)
+        signature = tuple((r[0], *(c.markup if isinstance(c, Text) else str(c) for c in r[1:])) for r in rows)
         if self._shown.get(selector + "-rows") == signature:
             return
         self._shown[selector + "-rows"] = signature
-        table = self.query_one(selector, DataTable)
-        highlighted = None
-        if table.row_count:
-            highlighted = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear()
-        for key, *cells in rows:
-            table.add_row(*cells, key=str(key))
-        if highlighted is not None and highlighted in table.rows:
-            table.move_cursor(row=table.get_row_index(highlighted))
+        # The table repaints only the rows that changed; its cursor stays on its row.
+        self.query_one(selector, LineTable).set_rows(
+            [(str(key), tuple(cells)) for key, *cells in rows]
+        )
 
     def check_timebox(self: MeetingScreen, now: float) -> None:
         """When the discussion's timebox runs out, ask once: continue, or move on?"""
@@ -319,11 +310,6 @@ class QueueActions:
         index = here.index(self.voter) if self.voter in here else -1
         self.voter = here[(index + 1) % len(here)]
         await self.reload()
-
-    async def on_data_table_row_selected(self: MeetingScreen, event: DataTable.RowSelected) -> None:
-        # Named handler, not @on: a mixin's decorated handlers are not registered by Textual.
-        if event.data_table.id == "queue":
-            await self.action_discuss()
 
     async def action_discuss(self: MeetingScreen) -> None:
         issue = self.highlighted_issue()
