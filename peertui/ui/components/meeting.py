@@ -143,22 +143,29 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         self.notes_open = False
         self.notes_pane: NotesPane | None = None  # built when the notes first open
         self._away = False  # another screen is on top
+        self._parts: dict[str, Any] = {}
         self.init_queue()
         self.init_presence()
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="meeting-bar")
-        yield Static("", id="presence")
+        # The lines around the clock come in groups: Textual repaints every widget whose
+        # container overlaps a change, so the clock's tick then passes over two groups
+        # instead of their six lines one by one.
+        with Vertical(id="meeting-top", classes="group"):
+            yield Static("", id="meeting-bar")
+            yield Static("", id="presence")
         with Horizontal(id="meeting-body"):
             with Vertical(id="stage"):
-                yield Static("", id="prompt")
-                yield Static("", id="speaker")
+                with Vertical(classes="group"):
+                    yield Static("", id="prompt")
+                    yield Static("", id="speaker")
                 yield Countdown("", id="countdown")
                 yield TimeBar(id="progress")
-                yield Static("", id="up-next")
-                yield Static("", id="speaker-commitments")
+                with Vertical(classes="group"):
+                    yield Static("", id="up-next")
+                    yield Static("", id="speaker-commitments")
             with ContentSwitcher(id="side", initial="round"):
                 yield LineTable(id="round")
                 yield LineTable(id="queue")
@@ -231,7 +238,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
 
     def side_table(self) -> Widget:
         table_id = {"queue": "queue", "discussion": "queue", "review": "review"}.get(self.mode, "round")
-        return self.query_one(f"#{table_id}")
+        return self.part(f"#{table_id}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.may(action):
@@ -274,6 +281,14 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
             self._tick.stop()
 
     # ------------------------------------------------------------------ data
+
+    def part(self, selector: str) -> Any:
+        """One of this screen's widgets by its #id, found once: query_one walks the DOM, and
+        the clock asks for the same few widgets every second."""
+        widget = self._parts.get(selector)
+        if widget is None:
+            widget = self._parts[selector] = self.query_one(selector)
+        return widget
 
     @property
     def now(self) -> float:
@@ -328,7 +343,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         if mode != self._mode:
             self._mode = mode
             if not self.notes_open:
-                self.query_one("#side", ContentSwitcher).current = self.side_table().id
+                self.part("#side").current = self.side_table().id
                 self.side_table().focus()
             self.refresh_bindings()
         current = self.current_round()
@@ -367,7 +382,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     def _render_table(self) -> None:
         state = self.state
         assert state is not None
-        table = self.query_one("#round", LineTable)
+        table = self.part("#round")
         current = self.current_round()
         the_round = current[1] if current else state.checkin
         now = self.now
@@ -422,7 +437,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         now = self.now
         clock = self.stage_clock()
         current = self.current_round()
-        stage = self.query_one("#stage")
+        stage = self.part("#stage")
         if clock is None:
             self._set_digits(format_duration(current[1].default_allotted_s if current else 0))
             self._set_clock(0, 1, "Press space to start the round.")
@@ -490,15 +505,15 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         if self._shown.get(selector) == key:
             return
         self._shown[selector] = key
-        self.query_one(selector, Static).update(content, layout=selector not in ONE_LINE)
+        self.part(selector).update(content, layout=selector not in ONE_LINE)
 
     def _set_digits(self, value: str) -> None:
         if self._shown.get("digits") != value:
             self._shown["digits"] = value
-            self.query_one("#countdown", Countdown).update(value)
+            self.part("#countdown").update(value)
 
     def _set_clock(self, progress: float, total: float, status: str) -> None:
-        self.query_one("#progress", TimeBar).show(progress / total if total else 1.0, status)
+        self.part("#progress").show(progress / total if total else 1.0, status)
 
     def _maybe_ring(self, clock: TurnClock, remaining: float) -> None:
         """At zero: a bell and a visible flash, once per turn (not again after a restart)."""
@@ -509,7 +524,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         self._rung.add(clock.started_at)
         if remaining > -2:
             self.app.bell()
-            stage = self.query_one("#stage")
+            stage = self.part("#stage")
             stage.add_class("-flash")
             self.set_timer(FLASH_SECONDS, lambda: stage.remove_class("-flash"))
 
@@ -532,7 +547,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def highlighted_member(self) -> int | None:
-        key = self.query_one("#round", LineTable).cursor_key
+        key = self.part("#round").cursor_key
         return None if key is None else int(key)
 
     async def _do(self, action: Awaitable[Any]) -> bool:

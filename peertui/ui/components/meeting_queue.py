@@ -134,14 +134,14 @@ class QueueActions:
 
     def next_to_review(self: MeetingScreen) -> Commitment | None:
         if self.mode == "review":
-            key = self.query_one("#review", LineTable).cursor_key
+            key = self.part("#review").cursor_key
             return next((c for c in self.commitment_list if str(c.id) == key), None)
         return next(
             (c for c in self.speaker_commitments() if self.reviewed_here(c) is None), None
         )
 
     def highlighted_issue(self: MeetingScreen) -> QueuedIssue | None:
-        key = self.query_one("#queue", LineTable).cursor_key
+        key = self.part("#queue").cursor_key
         return next((i for i in self.queue if str(i.id) == key), None)
 
     # ------------------------------------------------------------------ rendering
@@ -239,7 +239,7 @@ class QueueActions:
             return
         self._shown[selector + "-rows"] = signature
         # The table repaints only the rows that changed; its cursor stays on its row.
-        self.query_one(selector, LineTable).set_rows(
+        self.part(selector).set_rows(
             [(str(key), tuple(cells)) for key, *cells in rows]
         )
 
