@@ -201,10 +201,10 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         if self._shown.get("extra") == extra:
             return False
         self._shown = {"extra": extra}
-        self.query_one("#side").styles.width = 42 + extra
+        self.part("#side").styles.width = 42 + extra
         self.name_width = 16 + extra // 2
         self.note_width = 8 + extra - extra // 2
-        self.query_one("#round", LineTable).set_columns([
+        self.part("#round").set_columns([
             Column("mark", "", 1),
             Column("name", "Member", self.name_width),
             Column("time", "Time", 6),
@@ -764,7 +764,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
 
             self.notes_pane = NotesPane(id="notes")
             self.notes_pane.display = False  # shown by the switcher, once it has its note
-            await self.query_one("#side", ContentSwitcher).mount(self.notes_pane)
+            await self.part("#side").mount(self.notes_pane)
         return self.notes_pane
 
     async def open_notes(self, scope: NoteScope) -> None:
@@ -778,14 +778,14 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
             self.app.report(error)
             return
         self.notes_open = True
-        self.query_one("#side", ContentSwitcher).current = "notes"
+        self.part("#side").current = "notes"
         pane.text_area.focus()
 
     async def close_notes(self) -> None:
         if self.notes_pane is not None:
             await self.notes_pane.flush()
         self.notes_open = False
-        self.query_one("#side", ContentSwitcher).current = self.side_table().id
+        self.part("#side").current = self.side_table().id
         self.side_table().focus()
 
     def action_read_notes(self) -> None:

@@ -16,7 +16,7 @@ from peertui.core.discussion import Discussion
 from peertui.core.models import Commitment
 from peertui.core.queue import SORT_MODES, QueuedIssue
 from peertui.store import StoreError
-from peertui.ui.components.line_table import Column, LineTable
+from peertui.ui.components.line_table import Column
 from peertui.ui.text import fitted, literal
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class QueueActions:
         """(Re)build the queue and review columns; `extra` cells go to the text columns."""
         self.title_width = 16 + extra - extra // 3
         self.by_width = 6 + extra // 3
-        self.query_one("#queue", LineTable).set_columns([
+        self.part("#queue").set_columns([
             Column("votes", "Dots", 4),
             Column("title", "Issue", self.title_width),
             Column("by", "By", self.by_width),
@@ -87,7 +87,7 @@ class QueueActions:
         # a cell to spare for a scrollbar: 39 cells at 80 columns.
         self.owner_width = 8 + extra // 3
         self.text_width = 10 + extra - extra // 3
-        self.query_one("#review", LineTable).set_columns([
+        self.part("#review").set_columns([
             Column("owner", "Owner", self.owner_width),
             Column("text", "Commitment", self.text_width),
             Column("due", "Due", 5),
@@ -234,14 +234,9 @@ class QueueActions:
         self._fill("#queue", rows)
 
     def _fill(self: MeetingScreen, selector: str, rows: list[tuple[Any, ...]]) -> None:
-        signature = tuple((r[0], *(c.markup if isinstance(c, Text) else str(c) for c in r[1:])) for r in rows)
-        if self._shown.get(selector + "-rows") == signature:
-            return
-        self._shown[selector + "-rows"] = signature
-        # The table repaints only the rows that changed; its cursor stays on its row.
-        self.part(selector).set_rows(
-            [(str(key), tuple(cells)) for key, *cells in rows]
-        )
+        # The table compares the rows itself: it repaints only those that changed, and its
+        # cursor stays on its row.
+        self.part(selector).set_rows([(str(key), tuple(cells)) for key, *cells in rows])
 
     def check_timebox(self: MeetingScreen, now: float) -> None:
         """When the discussion's timebox runs out, ask once: continue, or move on?"""
