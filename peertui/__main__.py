@@ -1,3 +1,3 @@
-from peertui.cli import main
+from peertui.startup import main
 
 main()

@@ -23,6 +23,7 @@ from peertui.core.models import format_day
 from peertui.core.rules import InvalidInput
 from peertui.core.text import visible
 from peertui.paths import default_db_path
+from peertui.startup import resume_collector
 from peertui.store import Store, StoreError
 
 EXIT_OK = 0
@@ -39,7 +40,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, just that command's part of it (argparse
+    takes a few milliseconds to build all of them, on the way to the first paint)."""
     db_help = "database file (default: $PEERTUI_DB or peertui.db in your user data directory)"
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", type=Path, default=argparse.SUPPRESS, help=db_help)
@@ -52,7 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"peertui {__version__}")
     parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, add_arguments in COMMANDS.items():
+        if only is None or name == only:
+            add_arguments(commands, common)
+    return parser
 
+
+def _demo_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     demo = commands.add_parser(
         "demo", parents=[common], help="open the app on a throw-away database of a realistic group"
     )
@@ -67,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-open", action="store_true", help="write the data and exit (needs --db)")
     demo.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
 
+
+def _meeting_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     meeting = commands.add_parser(
         "meeting", parents=[common], help="open the group's live meeting, starting one if needed"
     )
@@ -85,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     meeting.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
 
+
+def _group_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     group = commands.add_parser("group", help="create and list groups")
     group_commands = group.add_subparsers(
         dest="group_command", metavar="ACTION", required=True, parser_class=_Parser
@@ -96,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     group_list = group_commands.add_parser("list", parents=[common], help="list groups")
     group_list.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _member_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     member = commands.add_parser("member", help="add and list a group's members")
     member_commands = member.add_subparsers(
         dest="member_command", metavar="ACTION", required=True, parser_class=_Parser
@@ -108,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     member_list.add_argument("group", metavar="GROUP", help="group name or id")
     member_list.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _issue_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     issue = commands.add_parser("issue", help="raise and list a group's issues")
     issue_commands = issue.add_subparsers(
         dest="issue_command", metavar="ACTION", required=True, parser_class=_Parser
@@ -146,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     issue_list.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _share_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     share = commands.add_parser(
         "share",
         parents=[common],
@@ -159,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     share.add_argument("--path", metavar="DIR", type=Path, required=True)
     share.add_argument("--unix-group", metavar="NAME", required=True)
 
+
+def _followup_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     followup = commands.add_parser(
         "followup",
         parents=[common],
@@ -170,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     followup.add_argument("--member", metavar="NAME", help="only this member's (name or login)")
     followup.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _review_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     review = commands.add_parser(
         "review",
         parents=[common],
@@ -178,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("group", metavar="GROUP", help="group name or id")
     review.add_argument("--no-mouse", action="store_true", default=argparse.SUPPRESS)
 
+
+def _search_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     search = commands.add_parser(
         "search",
         parents=[common],
@@ -193,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _export_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     export = commands.add_parser(
         "export",
         parents=[common],
@@ -226,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="the whole group as JSON, for backup or a move"
     )
 
+
+def _import_arguments(commands: Any, common: argparse.ArgumentParser) -> None:
     import_ = commands.add_parser(
         "import",
         parents=[common],
@@ -237,7 +266,20 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument(
         "--name", metavar="NEW", help="import under this name (when the name is taken)"
     )
-    return parser
+
+COMMANDS: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
+    "demo": _demo_arguments,
+    "meeting": _meeting_arguments,
+    "group": _group_arguments,
+    "member": _member_arguments,
+    "issue": _issue_arguments,
+    "share": _share_arguments,
+    "followup": _followup_arguments,
+    "review": _review_arguments,
+    "search": _search_arguments,
+    "export": _export_arguments,
+    "import": _import_arguments,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -266,8 +308,11 @@ def _fail(message: str) -> None:
 
 
 def _main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(only=command).parse_args(argv)
     db: Path = getattr(args, "db", None) or default_db_path()
+    if args.command not in (None, "meeting", "review"):
+        resume_collector()  # the app resumes it once its first screen is painted
     if args.command is None:
         return run_app(db, mouse=not args.no_mouse)
     if args.command == "demo":

@@ -40,9 +40,16 @@ class FeedWatcher:
     def __init__(self, path: Path, after_seq: int) -> None:
         self.path = path
         self.last_seq = after_seq
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 1000")
-        self._db.execute("PRAGMA query_only = 1")
+        try:
+            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise translate(error, path) from None
+        try:
+            self._db.execute("PRAGMA busy_timeout = 1000")
+            self._db.execute("PRAGMA query_only = 1")
+        except sqlite3.Error as error:
+            self._db.close()
+            raise translate(error, path) from None
         self._db.row_factory = sqlite3.Row
         # None: the first poll reads the feed whatever the version, so a change committed
         # between reading `after_seq` and opening this connection is not missed.

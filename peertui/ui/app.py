@@ -10,11 +10,13 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.message import Message
 
 from peertui.core.models import Change
 from peertui.core.text import visible
 from peertui.settings import Settings
+from peertui.startup import resume_collector
 from peertui.store import (
     DatabaseCorrupt,
     NewerSchema,
@@ -29,6 +31,10 @@ from peertui.ui.messages import StoreChanged
 FEED_POLL_SECONDS = 0.1  # where the bell cannot be watched (not Linux): poll this often
 # While the bell is watched, a slow poll all the same: for writers that do not ring.
 SAFETY_POLL_SECONDS = 2.0
+# The smallest terminal the app draws in; smaller, it shows TooSmallScreen instead.
+MIN_WIDTH = 76
+MIN_HEIGHT = 20
+TEXTUAL_LINUX_DRIVER = "textual.drivers.linux_driver.LinuxDriver"  # Linux and macOS
 # Errors after which the database must not be used any further in this run.
 FATAL_ERRORS = (DatabaseCorrupt, NotADatabase, NewerSchema)
 
@@ -63,6 +69,7 @@ class FeedThread(threading.Thread):
         self.watch_bell = watch_bell
         self.bell: BellWatch | None = None
         self.stopping = threading.Event()
+        self.listening = threading.Event()  # set once the first poll is done
         self._last_error = ""
         self._failures = 0
 
@@ -78,6 +85,7 @@ class FeedThread(threading.Thread):
                 else:
                     bell.close()
         self._poll()  # whatever was committed before the bell was watched
+        self.listening.set()
         while not self.stopping.is_set():
             self._sleep()
             if not self.stopping.is_set():
@@ -152,10 +160,22 @@ class PeerTuiApp(App[int]):
         self.observe = observe
         self._store: Store | None = store  # opened already (by the CLI), or on mount
         self._feed: FeedThread | None = None
+        # The feed is followed from this change on: read before any screen loads its data.
+        self._feed_from: int | None = None
         self._started = False
         # Other connections to close on every exit path (aiosqlite threads keep a process alive).
         self.closing: list = []
         self.sub_title = visible(str(db_path))
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS, one whose input thread
+        sleeps until there is input (see peertui.ui.driver)."""
+        driver_class = super().get_driver_class()
+        if f"{driver_class.__module__}.{driver_class.__qualname__}" == TEXTUAL_LINUX_DRIVER:
+            from peertui.ui.driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver_class
 
     @property
     def store(self) -> Store:
@@ -176,13 +196,14 @@ class PeerTuiApp(App[int]):
         finally:
             self._started = True
             self.check_size(self.size.width, self.size.height)
+            self.call_after_refresh(self._after_first_paint)
 
     async def _open_first_screen(self) -> None:
         try:
             if self._store is None:
                 self._store = await Store.open(self.db_path, clock=self.clock)
             self._store.observer = self.observe
-            watcher = FeedWatcher(self.store.path, await self.store.last_change())
+            self._feed_from = await self.store.last_change()
             has_groups = (
                 self.start_meeting_id is not None
                 or self.start_review_group is not None
@@ -194,8 +215,6 @@ class PeerTuiApp(App[int]):
             return
         if exposure:
             self.notify(visible(exposure), severity="warning", markup=False, timeout=12)
-        self._feed = FeedThread(self, watcher, self.feed_poll_seconds, watch_bell=self.watch_bell)
-        self._feed.start()
         if self.start_meeting_id is not None:
             # Straight to the meeting: home is built only when the user goes there.
             await self.open_meeting(self.start_meeting_id)
@@ -209,6 +228,24 @@ class PeerTuiApp(App[int]):
             from peertui.ui.components.group_form import GroupFormScreen
 
             await self.push_screen(GroupFormScreen(first_run=True))
+
+    def _after_first_paint(self) -> None:
+        """What can wait until the first screen is on the terminal."""
+        resume_collector()  # paused by the `peertui` command
+        self.follow_feed()
+
+    def follow_feed(self) -> None:
+        """Hear of other terminals' changes from here on, starting after `_feed_from`: a
+        change made while the first screen was drawn comes in with the first poll."""
+        if self._feed is not None or self._feed_from is None or self._store is None:
+            return
+        try:
+            watcher = FeedWatcher(self.store.path, self._feed_from)
+        except StoreError as error:
+            self.fail(error)
+            return
+        self._feed = FeedThread(self, watcher, self.feed_poll_seconds, watch_bell=self.watch_bell)
+        self._feed.start()
 
     async def go_home(self) -> None:
         """Back to the home screen, building it if the app started elsewhere."""
@@ -233,9 +270,11 @@ class PeerTuiApp(App[int]):
 
     def check_size(self, width: int, height: int) -> None:
         """Cover the app with a plain message while the terminal is too small for it."""
-        from peertui.ui.components.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-
         small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if not small and type(self.screen).__name__ != "TooSmallScreen":
+            return  # the usual case: not even the cover's module is needed
+        from peertui.ui.components.too_small import TooSmallScreen
+
         covered = isinstance(self.screen, TooSmallScreen)
         if small and not covered:
             self.push_screen(TooSmallScreen())

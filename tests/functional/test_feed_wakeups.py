@@ -112,6 +112,8 @@ async def test_without_the_watch_a_terminal_hears_only_by_polling(db_path: Path)
     app = make_app(db_path, feed_poll_seconds=3600, watch_bell=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "Circle" in screen_text(app))
+        # The feed is followed from just after the first paint, starting with one poll.
+        await wait_for(pilot, lambda: app._feed is not None and app._feed.listening.is_set())
         async with await Store.open(db_path) as other:
             await other.create_group("Elsewhere")
         await pilot.pause(0.5)

@@ -7,8 +7,9 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Static
 
-MIN_WIDTH = 76
-MIN_HEIGHT = 20
+from peertui.ui.app import MIN_HEIGHT, MIN_WIDTH
+
+__all__ = ["MIN_HEIGHT", "MIN_WIDTH", "TooSmallScreen"]
 
 
 class TooSmallScreen(Screen[None]):
