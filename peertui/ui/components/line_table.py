@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from peertui.core.text import visible
+from peertui.ui.components.base_style import BaseStyleCached
 
 PADDING = 1  # on each side of each cell, as in DataTable
 
@@ -34,7 +35,7 @@ class Column:
     width: int
 
 
-class LineTable(ScrollView, can_focus=True):
+class LineTable(BaseStyleCached, ScrollView, can_focus=True):
     """Rows of cells (str: shown as is, never as markup; Text: with its styles), each row keyed."""
 
     DEFAULT_CSS = """
@@ -179,11 +180,12 @@ class LineTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._scroll_to_cursor()
 
+
     # ------------------------------------------------------------------ drawing
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if y == 0:
             header = base + self.get_component_rich_style("line-table--header", partial=True)
             labels = tuple(column.label for column in self.columns)

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from peertui.core.agenda import describe_pace, format_duration, pace
 from peertui.core.models import MeetingState
@@ -27,6 +27,7 @@ from peertui.core.rules import InvalidInput
 from peertui.core.timer import Round, SpeakerStatus, TimerError, TurnClock
 from peertui.store import StoreError
 from peertui.ui.commands import ScreenActions
+from peertui.ui.compositor import RowCroppedCompositor
 from peertui.ui.components.line_table import Column, LineTable
 from peertui.ui.components.timebar import Countdown, TimeBar
 from peertui.ui.components.meeting_presence import (
@@ -133,6 +134,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
 
     def __init__(self, meeting_id: int) -> None:
         super().__init__()
+        self._compositor = RowCroppedCompositor()  # the clock's tick repaints its own lines
         self.meeting_id = meeting_id
         self.state: MeetingState | None = None
         self._tick: Timer | None = None
@@ -185,6 +187,8 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     async def mount_footer(self) -> None:
         if not self.is_attached:  # closed already (a fatal error, a quick quit)
             return
+        from textual.widgets import Footer  # imported once the meeting is on the screen
+
         await self.mount(Footer())
         self.refresh_bindings()  # the footer lists the keys when told they are known
 

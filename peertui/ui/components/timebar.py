@@ -16,10 +16,12 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Digits
 
+from peertui.ui.components.base_style import BaseStyleCached
+
 DIM = Style(dim=True)
 
 
-class TimeBar(Widget):
+class TimeBar(BaseStyleCached, Widget):
     DEFAULT_CSS = """
     TimeBar {
         height: 2;
@@ -46,7 +48,7 @@ class TimeBar(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         if y == 0:
             filled = round(self.fraction * width)
             bar = base + self.get_component_rich_style("timebar--bar", partial=True)
@@ -58,7 +60,7 @@ class TimeBar(Widget):
         return strip.adjust_cell_length(width, base)
 
 
-class Countdown(Digits):
+class Countdown(BaseStyleCached, Digits):
     """Textual's Digits, drawn line by line: the three strips of a value are built once, with
     no Rich layout (Align, measuring, cropping) on every tick of the clock."""
 
@@ -67,7 +69,7 @@ class Countdown(Digits):
         self._strips: tuple[tuple[str, Style], list[Strip]] | None = None
 
     def render_line(self, y: int) -> Strip:
-        style = self.rich_style
+        style = self.base_style
         key = (self.value, style)
         if self._strips is None or self._strips[0] != key:
             segments = DigitsRenderable(self.value).render(style)
