@@ -40,16 +40,16 @@ class FeedWatcher:
     def __init__(self, path: Path, after_seq: int) -> None:
         self.path = path
         self.last_seq = after_seq
+        db: sqlite3.Connection | None = None
         try:
-            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA busy_timeout = 1000")
+            db.execute("PRAGMA query_only = 1")
         except sqlite3.Error as error:
+            if db is not None:
+                db.close()
             raise translate(error, path) from None
-        try:
-            self._db.execute("PRAGMA busy_timeout = 1000")
-            self._db.execute("PRAGMA query_only = 1")
-        except sqlite3.Error as error:
-            self._db.close()
-            raise translate(error, path) from None
+        self._db = db
         self._db.row_factory = sqlite3.Row
         # None: the first poll reads the feed whatever the version, so a change committed
         # between reading `after_seq` and opening this connection is not missed.

@@ -180,7 +180,6 @@ class LineTable(BaseStyleCached, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._scroll_to_cursor()
 
-
     # ------------------------------------------------------------------ drawing
 
     def render_line(self, y: int) -> Strip:
