@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from peertui.paths import config_dir
 
 DEFAULT_THEME = "textual-dark"
 
 
-@dataclass
-class Settings:
+class Settings(Struct):
     theme: str = DEFAULT_THEME
 
     @classmethod

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 # What a phase is for; it decides what the meeting screen shows during it.
 PHASE_KINDS = ("checkin", "review", "issues", "wrapup")
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(Struct, frozen=True):
     name: str
     minutes: float
     kind: str
@@ -25,8 +25,7 @@ class Phase:
         return cls(str(data["name"]), float(data["minutes"]), kind if kind in PHASE_KINDS else "issues")
 
 
-@dataclass(frozen=True, slots=True)
-class AgendaTemplate:
+class AgendaTemplate(Struct, frozen=True):
     name: str
     phases: tuple[Phase, ...]
     description: str = ""
@@ -77,8 +76,7 @@ def preset(name: str) -> AgendaTemplate:
     raise KeyError(name)
 
 
-@dataclass(frozen=True, slots=True)
-class Pace:
+class Pace(Struct, frozen=True):
     """Where the meeting stands against its agenda at one moment."""
 
     elapsed_s: float

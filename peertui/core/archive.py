@@ -7,8 +7,9 @@ it names running terminals and expires within seconds, so it means nothing in an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 ATTENDANCE = ("present", "late", "absent")
 TURN_ROUNDS = ("checkin", "closing")
@@ -25,8 +26,7 @@ QUEUE_SORTS = ("votes", "urgency", "age", "manual")
 HAND_KINDS = ("question", "reply", "point")
 
 
-@dataclass(slots=True)
-class ArchiveMember:
+class ArchiveMember(Struct):
     key: int
     name: str
     login: str | None
@@ -35,8 +35,7 @@ class ArchiveMember:
     joined_at: float
 
 
-@dataclass(slots=True)
-class ArchiveMeeting:
+class ArchiveMeeting(Struct):
     key: int
     number: int
     started_at: float
@@ -48,8 +47,7 @@ class ArchiveMeeting:
     discussing_issue: int | None = None  # an issue key
 
 
-@dataclass(slots=True)
-class ArchiveAttendance:
+class ArchiveAttendance(Struct):
     meeting: int
     member: int
     status: str
@@ -58,8 +56,7 @@ class ArchiveAttendance:
     arrived_at: float | None = None
 
 
-@dataclass(slots=True)
-class ArchiveTurn:
+class ArchiveTurn(Struct):
     meeting: int
     member: int
     round: str
@@ -72,8 +69,7 @@ class ArchiveTurn:
     summary: str = ""
 
 
-@dataclass(slots=True)
-class ArchiveIssue:
+class ArchiveIssue(Struct):
     key: int
     title: str
     details: str
@@ -91,16 +87,14 @@ class ArchiveIssue:
     queue_rank: float | None = None
 
 
-@dataclass(slots=True)
-class ArchiveVote:
+class ArchiveVote(Struct):
     issue: int
     member: int
     meeting: int
     count: int
 
 
-@dataclass(slots=True)
-class ArchiveCommitment:
+class ArchiveCommitment(Struct):
     key: int
     issue: int | None
     meeting: int
@@ -112,15 +106,13 @@ class ArchiveCommitment:
     closed_at: float | None
 
 
-@dataclass(slots=True)
-class ArchiveReview:
+class ArchiveReview(Struct):
     commitment: int
     meeting: int
     result: str
 
 
-@dataclass(slots=True)
-class ArchiveNote:
+class ArchiveNote(Struct):
     meeting: int
     issue: int | None
     body: str
@@ -128,16 +120,14 @@ class ArchiveNote:
     updated_at: float
 
 
-@dataclass(slots=True)
-class ArchiveRound:
+class ArchiveRound(Struct):
     meeting: int
     kind: str
     prompt: str
     state: dict[str, Any]  # core.timer.Round.to_dict(), its member_id values being member keys
 
 
-@dataclass(slots=True)
-class ArchiveDiscussion:
+class ArchiveDiscussion(Struct):
     issue: int
     meeting: int
     state: dict[str, Any]  # core.discussion.Discussion.to_dict()
@@ -146,14 +136,12 @@ class ArchiveDiscussion:
     outcome: str | None
 
 
-@dataclass(slots=True)
-class ArchiveTemplate:
+class ArchiveTemplate(Struct):
     name: str
     phases: list[dict[str, Any]]  # core.agenda.Phase.to_dict()s
 
 
-@dataclass(slots=True)
-class ArchiveHand:
+class ArchiveHand(Struct):
     meeting: int
     member: int
     kind: str
@@ -162,8 +150,7 @@ class ArchiveHand:
     called: bool
 
 
-@dataclass(slots=True)
-class GroupArchive:
+class GroupArchive(Struct):
     name: str
     checkin_minutes: float
     cadence_days: int

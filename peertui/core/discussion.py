@@ -6,16 +6,17 @@ operation takes `now` and returns a new Discussion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from peertui.core.timer import TimerError, TurnClock
 
 DEFAULT_TIMEBOXES = (7, 5, 3)  # Lean Coffee's escalating "continue?" minutes
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Struct, frozen=True):
     name: str
     minutes: float
     rule: str = ""
@@ -31,8 +32,7 @@ PROTOCOL = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Extension:
+class Extension(Struct, frozen=True):
     """A decision at the end of a timebox, kept as the record of how the time was used."""
 
     at: float
@@ -40,8 +40,7 @@ class Extension:
     minutes: float
 
 
-@dataclass(frozen=True, slots=True)
-class Discussion:
+class Discussion(Struct, frozen=True):
     steps: tuple[Step, ...]
     clocks: tuple[TurnClock, ...]
     step_index: int = 0

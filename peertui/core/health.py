@@ -13,14 +13,14 @@ Per meeting:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 # How many recent meetings the "recent" average of a figure covers.
 RECENT_MEETINGS = 12
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingFigures:
+class MeetingFigures(Struct, frozen=True):
     """One meeting's raw counts, as the store reads them in a single query."""
 
     meeting_id: int
@@ -34,8 +34,7 @@ class MeetingFigures:
     not_kept: int  # reviews marked not done or dropped
 
 
-@dataclass(frozen=True, slots=True)
-class HealthPoint:
+class HealthPoint(Struct, frozen=True):
     meeting_id: int
     number: int
     started_at: float
@@ -46,8 +45,7 @@ class HealthPoint:
     kept: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(Struct, frozen=True):
     """One health figure for the summary: its series (oldest first), latest and recent mean."""
 
     key: str

@@ -10,9 +10,10 @@ their list item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from typing import Any
+
+from msgspec import Struct
 
 from peertui.core.text import visible
 
@@ -29,32 +30,28 @@ OUTCOME_LABELS = {
 TEXT_LABELS = {"resolved": "Decision", "parked": "Why", "carried": "Where it stands"}
 
 
-@dataclass(frozen=True, slots=True)
-class Attendee:
+class Attendee(Struct, frozen=True):
     name: str
     status: str  # present | late | absent
     rating: int | None = None
     closing_word: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CheckIn:
+class CheckIn(Struct, frozen=True):
     """What a member said in the check-in: confidential, only with --include-confidential."""
 
     name: str
     summary: str
 
 
-@dataclass(frozen=True, slots=True)
-class IssueOutcome:
+class IssueOutcome(Struct, frozen=True):
     title: str
     raised_by: str | None
     outcome: str  # resolved | parked | carried | merged | discussing
     text: str = ""  # the decision, why it was parked, or where it stands
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(Struct, frozen=True):
     owner: str
     text: str
     due_on: str  # ISO date
@@ -62,22 +59,19 @@ class Action:
     status: str = "open"  # open | done | dropped, as of the export
 
 
-@dataclass(frozen=True, slots=True)
-class CarriedIssue:
+class CarriedIssue(Struct, frozen=True):
     title: str
     raised_by: str | None
     urgency: str  # A | B | C
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(Struct, frozen=True):
     body: str
     issue: str | None = None  # the issue it is about, or None for the meeting's own notes
     visibility: str = "group"  # group | presenter (confidential)
 
 
-@dataclass(frozen=True, slots=True)
-class Minutes:
+class Minutes(Struct, frozen=True):
     group: str
     number: int
     started_at: float

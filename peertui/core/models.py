@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+
+from msgspec import Struct
 
 from peertui.core.agenda import Phase
 from peertui.core.timer import Round
@@ -12,8 +13,7 @@ DEFAULT_TEMPLATE = "Check-in, Issues, Wrap-up"
 CHECKIN_ORDERS = ("roster", "shuffled", "quietest")
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(Struct, frozen=True):
     id: int
     name: str
     checkin_minutes: float
@@ -29,8 +29,7 @@ class Group:
     queue_sort: str = "votes"
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(Struct, frozen=True):
     id: int
     group_id: int
     name: str
@@ -39,8 +38,7 @@ class Member:
     position: int
 
 
-@dataclass(frozen=True, slots=True)
-class GroupOverview:
+class GroupOverview(Struct, frozen=True):
     """What the home screen shows for one group."""
 
     group: Group
@@ -56,8 +54,7 @@ class GroupOverview:
         return next_meeting_on(self.last_meeting_at, self.group.cadence_days)
 
 
-@dataclass(frozen=True, slots=True)
-class Attendee:
+class Attendee(Struct, frozen=True):
     member: Member
     status: str  # present | late | absent
     rating: int | None
@@ -68,8 +65,7 @@ class Attendee:
         return self.status != "absent"
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingState:
+class MeetingState(Struct, frozen=True):
     """Everything the live meeting screen shows, read in one go from the store."""
 
     id: int
@@ -99,8 +95,7 @@ class MeetingState:
         return next((a for a in self.attendees if a.member.id == member_id), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Commitment:
+class Commitment(Struct, frozen=True):
     id: int
     issue_id: int | None
     issue_title: str
@@ -114,8 +109,7 @@ class Commitment:
     reviewed_in: int | None  # the meeting of that review
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Struct, frozen=True):
     """One row of the change feed: what changed, so other terminals can refresh just that."""
 
     seq: int

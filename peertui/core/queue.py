@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from peertui.core.rules import InvalidInput
 
@@ -11,8 +12,7 @@ SORT_MODES = ("votes", "urgency", "age", "manual")
 URGENCY_RANK = {"A": 0, "B": 1, "C": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class QueuedIssue:
+class QueuedIssue(Struct, frozen=True):
     id: int
     title: str
     details: str

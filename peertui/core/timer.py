@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict, force_setattr, replace
 
 MemberId = int
 
@@ -22,8 +24,7 @@ class TimerError(ValueError):
     """An operation that makes no sense in the current clock, round or pool state."""
 
 
-@dataclass(frozen=True)
-class TurnClock:
+class TurnClock(Struct, frozen=True):
     """One speaker's countdown: idle (never started), running, paused or ended.
 
     Elapsed time is wall time since ``started_at`` minus time spent paused,
@@ -170,15 +171,13 @@ _LAYOUT_RANK = {
 }
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(Struct, frozen=True):
     member_id: MemberId
     status: SpeakerStatus
     clock: TurnClock
 
 
-@dataclass(frozen=True)
-class Round:
+class Round(Struct, frozen=True):
     """A check-in round: present members speak in turn, each with a countdown.
 
     ``turns`` is the speaking order and always reads: finished turns (done or
@@ -464,14 +463,13 @@ DEFAULT_PROMPTS = (
 )
 
 
-@dataclass(frozen=True)
-class PromptPool:
+class PromptPool(Struct, frozen=True):
     """Round prompts drawn without repeats until every prompt has been used."""
 
     prompts: tuple[str, ...] = DEFAULT_PROMPTS
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "prompts", tuple(dict.fromkeys(self.prompts)))
+        force_setattr(self, "prompts", tuple(dict.fromkeys(self.prompts)))
         if not self.prompts:
             raise TimerError("prompt pool is empty")
 

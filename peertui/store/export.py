@@ -19,8 +19,9 @@ import types
 import typing
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import MISSING, fields
 from typing import TYPE_CHECKING, Any
+
+from msgspec.structs import fields
 
 from peertui.core import archive as A
 from peertui.core.agenda import Phase
@@ -628,7 +629,7 @@ def _record(
     values = {}
     for f in known:
         if f.name not in item:
-            if f.default is MISSING and f.default_factory is MISSING:
+            if f.required:
                 raise GroupFileError(f"{where}: {f.name!r} is missing.")
             continue
         values[f.name] = _value(item[f.name], hints[f.name], f"{where}.{f.name}")

@@ -9,8 +9,9 @@ follows `note_updates` from there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from peertui.core.rules import InvalidInput
 from peertui.store.errors import NotFound
@@ -82,8 +83,7 @@ class NoteDoc:
         return self.doc.get_update(before)
 
 
-@dataclass(frozen=True, slots=True)
-class NoteSnapshot:
+class NoteSnapshot(Struct, frozen=True):
     note_id: int | None  # None: no note yet (an observer cannot create one)
     meeting_id: int
     issue_id: int | None

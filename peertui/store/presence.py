@@ -11,8 +11,9 @@ driving transaction, so two terminals can never drive the timer at once.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from peertui.core.rules import InvalidInput
 from peertui.store.errors import NotFound
@@ -29,8 +30,7 @@ class NotFacilitator(InvalidInput):
     """A driving action from a terminal that is not the facilitator's."""
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(Struct, frozen=True):
     id: str
     member_id: int | None
     name: str  # the member's name, or the login when no member matches
@@ -40,8 +40,7 @@ class Session:
     facilitating: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Hand:
+class Hand(Struct, frozen=True):
     id: int
     member_id: int
     name: str
@@ -49,8 +48,7 @@ class Hand:
     raised_at: float
 
 
-@dataclass(frozen=True, slots=True)
-class Presence:
+class Presence(Struct, frozen=True):
     sessions: tuple[Session, ...]
     facilitator: Session | None  # alive or not
     hands: tuple[Hand, ...]

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from peertui.core.discussion import Discussion
 from peertui.core.health import MeetingFigures
@@ -36,8 +37,7 @@ if TYPE_CHECKING:
     from peertui.store.store import Store
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingSummary:
+class MeetingSummary(Struct, frozen=True):
     id: int
     number: int
     started_at: float
@@ -49,14 +49,12 @@ class MeetingSummary:
     titles: tuple[str, ...] = ()  # their titles
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewOverview:
+class ReviewOverview(Struct, frozen=True):
     group_id: int
     meetings: list[MeetingSummary]  # newest first
 
 
-@dataclass(frozen=True, slots=True)
-class AttendanceLine:
+class AttendanceLine(Struct, frozen=True):
     member_id: int
     name: str
     status: str  # present | late | absent
@@ -64,8 +62,7 @@ class AttendanceLine:
     closing_word: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Airtime:
+class Airtime(Struct, frozen=True):
     member_id: int
     name: str
     spoken_s: float
@@ -73,15 +70,13 @@ class Airtime:
     status: str  # done | passed | skipped
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewMark:
+class ReviewMark(Struct, frozen=True):
     meeting_id: int
     meeting_number: int
     result: str  # done | not_done | dropped
 
 
-@dataclass(frozen=True, slots=True)
-class ActionLine:
+class ActionLine(Struct, frozen=True):
     """A commitment with what became of it: its status and every review."""
 
     id: int
@@ -107,8 +102,7 @@ class ActionLine:
         return self.status
 
 
-@dataclass(frozen=True, slots=True)
-class IssueAtMeeting:
+class IssueAtMeeting(Struct, frozen=True):
     issue_id: int
     title: str
     status: str  # the issue's status now
@@ -118,8 +112,7 @@ class IssueAtMeeting:
     raised_by: str
 
 
-@dataclass(frozen=True, slots=True)
-class NoteLine:
+class NoteLine(Struct, frozen=True):
     id: int
     meeting_id: int
     meeting_number: int
@@ -129,8 +122,7 @@ class NoteLine:
     updated_at: float
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingDetail:
+class MeetingDetail(Struct, frozen=True):
     id: int
     group_id: int
     number: int
@@ -156,8 +148,7 @@ class MeetingDetail:
         return sum(ratings) / len(ratings) if ratings else None
 
 
-@dataclass(frozen=True, slots=True)
-class DiscussionLine:
+class DiscussionLine(Struct, frozen=True):
     meeting_id: int
     meeting_number: int
     started_at: float  # the meeting's start
@@ -166,8 +157,7 @@ class DiscussionLine:
     extensions: int  # "continue for N more minutes" chosen
 
 
-@dataclass(frozen=True, slots=True)
-class IssueHistory:
+class IssueHistory(Struct, frozen=True):
     id: int
     group_id: int
     title: str
@@ -195,8 +185,7 @@ class IssueHistory:
         return sum(timed) if timed else None
 
 
-@dataclass(frozen=True, slots=True)
-class MyCommitments:
+class MyCommitments(Struct, frozen=True):
     login: str
     member: Member | None  # None: the login is not on this group's roster
     today: date

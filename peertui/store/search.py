@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from peertui.core.rules import InvalidInput
 from peertui.store.errors import translate
@@ -44,8 +45,7 @@ SNIPPET_MAX_CHARS = 20_000
 Segments = tuple[tuple[str, bool], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(Struct, frozen=True):
     kind: str  # issue | commitment | note
     id: int
     issue_id: int | None
@@ -63,8 +63,7 @@ class SearchHit:
         return "".join(text for text, _ in self.snippet)
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(Struct, frozen=True):
     query: str
     hits: list[SearchHit]
     more: bool  # there were more hits than the limit

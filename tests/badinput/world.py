@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from msgspec import structs
+
 from peertui.core.agenda import preset
 from peertui.store import Store
 from peertui.store.notes import NoteDoc
@@ -21,7 +23,7 @@ DAY = 86400.0
 START = 1_800_000_000.0
 DEFAULT = preset("Check-in, Issues, Wrap-up")
 # The default agenda with minutes for every phase (a saved template needs them).
-PHASES = tuple(replace(phase, minutes=phase.minutes or 5) for phase in DEFAULT.phases)
+PHASES = tuple(structs.replace(phase, minutes=phase.minutes or 5) for phase in DEFAULT.phases)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ import re
 import sqlite3
 import stat
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
 import pytest
+from msgspec.structs import fields
 
 from peertui.core.agenda import Phase, preset
 from peertui.core.archive import GroupArchive
@@ -565,7 +565,7 @@ def test_every_table_and_column_of_a_group_is_in_the_file() -> None:
         if table == "group_prompts":
             assert columns == {"id", "text"}  # the file lists the texts
             continue
-        fields_in_file = set(LISTS[table][1].__dataclass_fields__)
+        fields_in_file = set(LISTS[table][1].__struct_fields__)
         keyed = "key" in fields_in_file
         expected = {renamed.get(c, c) for c in columns} - (set() if keyed else {"key"})
         assert expected == fields_in_file, table

@@ -10,9 +10,9 @@ round needs: fixed-width columns, a header, a row cursor, keys and the mouse to 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -28,8 +28,7 @@ from peertui.ui.components.base_style import BaseStyleCached
 PADDING = 1  # on each side of each cell, as in DataTable
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     key: str
     label: str
     width: int

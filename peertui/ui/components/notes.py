@@ -7,8 +7,7 @@ TextArea as the smallest replacement, so the local cursor and selection stay whe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,10 +16,10 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
+from peertui.core.text import visible
 from peertui.store import StoreError
 from peertui.store.notes import NoteDoc, changed_span
 from peertui.store.private_notes import PrivateNotes
-from peertui.core.text import visible
 from peertui.ui.editors import LiteralTextArea
 from peertui.ui.text import literal
 
@@ -30,8 +29,7 @@ PRESENTER_HINT = "Presenter only: just the presenter and the facilitator see it 
 PRIVATE_HINT = "Private: kept on this computer only, never in the group's file or exports"
 
 
-@dataclass(frozen=True)
-class NoteScope:
+class NoteScope(Struct, frozen=True):
     kind: str  # meeting | issue | private
     issue_id: int | None = None
     issue_title: str = ""
