@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from peertui.core.agenda import preset
 from peertui.store import Store
@@ -69,6 +70,47 @@ async def test_check_in_round_keys(db_path: Path, clock: FakeClock, size) -> Non
         text = screen_text(app)
         assert "Round complete" in text
         assert "█" in text  # airtime bars once the round is over
+
+
+async def test_a_key_typed_as_the_meeting_appears_waits_for_the_join(
+    db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This terminal joins (a write) while the first frame is drawn, and only then is its
+    role known: a facilitator's key typed before that waits for it instead of being refused."""
+    meeting_id = await seed_meeting(db_path, clock)
+    app = meeting_app(db_path, clock, meeting_id)
+    shown = MeetingScreen.on_mount
+
+    async def shown_then_typed_at(screen: MeetingScreen) -> None:
+        await shown(screen)
+        assert not screen.facilitating  # not joined yet
+        key = events.Key("space", " ")
+        key.set_sender(screen.app)  # as the terminal's input thread sends it: to the app first
+        screen.app.post_message(key)
+
+    monkeypatch.setattr(MeetingScreen, "on_mount", shown_then_typed_at)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Up next: Bob" in screen_text(app))
+        assert app.screen.facilitating
+        assert "Here: ★" in screen_text(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_first_showing_looks_as_a_full_restyle_draws_it(
+    db_path: Path, clock: FakeClock, size
+) -> None:
+    """The meeting skips Textual's restyle of the whole screen when it is first shown (each
+    widget was styled as it mounted): what it draws must be what the restyle would draw."""
+    meeting_id = await seed_meeting(db_path, clock)
+    app = meeting_app(db_path, clock, meeting_id)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: "Here: ★" in screen_text(app))
+        await pilot.pause()
+        first = app.export_screenshot()
+        app.screen.update_node_styles(animate=False)
+        app.screen.refresh(layout=True)
+        await pilot.pause()
+        assert app.export_screenshot() == first
 
 
 async def test_space_pauses_and_resumes(db_path: Path, clock: FakeClock) -> None:

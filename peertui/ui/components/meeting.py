@@ -176,13 +176,21 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     async def on_mount(self) -> None:
         self.layout_side(self.app.size.width)
         await self.reload()
-        await self.join()  # before any key: the role decides what the keys do
-        await self.load_presence()
-        self.render_presence()
         self.side_table().focus()
+        # Joining is a write (a commit and its fsync): it runs while the first frame is drawn,
+        # and on the app's own message queue, so a key pressed before the role is known waits
+        # in that queue until it is.
+        self.app.call_later(self.join_and_show_presence)
         # The footer's keys are the costliest widgets here (each styled on its own): they come
         # a frame after the meeting itself, so the speaker and the clock show first.
         self.call_after_refresh(self.mount_footer)
+
+    async def join_and_show_presence(self) -> None:
+        if not self.is_attached:  # closed already (a fatal error, a quick quit)
+            return
+        await self.join()
+        await self.load_presence()
+        self.render_presence()
 
     async def mount_footer(self) -> None:
         if not self.is_attached:  # closed already (a fatal error, a quick quit)
@@ -274,11 +282,15 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     def on_screen_suspend(self) -> None:
         self._away = True
 
-    async def on_screen_resume(self) -> None:
-        # Back from another screen (not the first showing: on_mount has just loaded it all).
-        if self._away:
-            self._away = False
-            await self.reload()
+    async def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (this class comes first in the MRO).
+        if not self._away:
+            # The first showing: every widget was styled as it mounted and on_mount has just
+            # loaded it all; restyling the whole screen again would delay the first frame.
+            event.refresh_styles = False
+            return
+        self._away = False
+        await self.reload()
 
     def on_unmount(self) -> None:
         if self._tick is not None:
