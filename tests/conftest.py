@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from peertui.ui.app import PeerTuiApp
+from peertui.ui.components.meeting import MeetingScreen
 
 
 @pytest.fixture(autouse=True)
@@ -34,13 +35,20 @@ def db_path(tmp_path: Path) -> Path:
 
 class PilotedApp(PeerTuiApp):
     """The app, whose pilot starts once its first screen is up, as a person starts typing
-    once they see it (the app opens its store and first screen just after it starts)."""
+    once they see it; a meeting's once this terminal has joined it (its name is on the
+    screen's presence line), so terminals started one after the other join in that order."""
 
     @asynccontextmanager
     async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Pilot]:
         async with super().run_test(*args, **kwargs) as pilot:
-            await wait_for(pilot, lambda: self._started)
+            await wait_for(pilot, self._first_screen_is_up)
             yield pilot
+
+    def _first_screen_is_up(self) -> bool:
+        if not self._started:
+            return False
+        first = self.screen_stack[0] if self.screen_stack else None
+        return not isinstance(first, MeetingScreen) or first.joined
 
 
 def make_app(db_path: Path, **kwargs: object) -> PeerTuiApp:

@@ -12,6 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.message import Message
+from textual.screen import Screen
 
 from peertui.core.models import Change
 from peertui.core.text import visible
@@ -162,6 +163,10 @@ class PeerTuiApp(App[int]):
         self._feed: FeedThread | None = None
         # The feed is followed from this change on: read before any screen loads its data.
         self._feed_from: int | None = None
+        # What on_load found out, before the first screen is built.
+        self._load_error: StoreError | None = None
+        self._has_groups = False
+        self._exposure = ""
         self._started = False
         # Other connections to close on every exit path (aiosqlite threads keep a process alive).
         self.closing: list = []
@@ -179,55 +184,72 @@ class PeerTuiApp(App[int]):
 
     @property
     def store(self) -> Store:
-        assert self._store is not None, "the store is opened on mount"
+        assert self._store is not None, "the store is opened on load"
         return self._store
 
-    async def on_mount(self) -> None:
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
-        # Opened once the app is running: what is painted while it mounts is thrown away
-        # (Textual batches it), so the first screen would be drawn twice.
-        self.call_later(self.start)
-
-    async def start(self) -> None:
-        """Open the store and the first screen; then cover it if the terminal is too small."""
-        try:
-            await self._open_first_screen()
-        finally:
-            self._started = True
-            self.check_size(self.size.width, self.size.height)
-            self.call_after_refresh(self._after_first_paint)
-
-    async def _open_first_screen(self) -> None:
+    async def on_load(self) -> None:
+        """Before the terminal is taken: open the store and read what the first screen needs,
+        so that screen is the app's own first screen (Textual's blank one is never drawn)."""
         try:
             if self._store is None:
                 self._store = await Store.open(self.db_path, clock=self.clock)
             self._store.observer = self.observe
             self._feed_from = await self.store.last_change()
-            has_groups = (
+            self._has_groups = (
                 self.start_meeting_id is not None
                 or self.start_review_group is not None
                 or await self.store.group_count() > 0
             )
-            exposure = await self.store.exposure_warning()
+            self._exposure = await self.store.exposure_warning()
         except StoreError as error:
-            self.fail(error)
-            return
-        if exposure:
-            self.notify(visible(exposure), severity="warning", markup=False, timeout=12)
+            self._load_error = error  # shown once the app runs (start)
+
+    def get_default_screen(self) -> Screen:
+        """The first screen: the meeting, the review, home, or the first-run form."""
+        if self._load_error is not None or self._store is None:
+            return super().get_default_screen()
+        screen: Screen
         if self.start_meeting_id is not None:
             # Straight to the meeting: home is built only when the user goes there.
-            await self.open_meeting(self.start_meeting_id)
+            from peertui.ui.components.meeting import MeetingScreen
+
+            screen = MeetingScreen(self.start_meeting_id)
         elif self.start_review_group is not None:
             from peertui.ui.components.review import ReviewScreen
 
-            await self.push_screen(ReviewScreen(self.start_review_group))
-        elif has_groups:
-            await self.go_home()
+            screen = ReviewScreen(self.start_review_group)
+        elif self._has_groups:
+            from peertui.ui.components.home import HomeScreen
+
+            screen = HomeScreen()
         else:
             from peertui.ui.components.group_form import GroupFormScreen
 
-            await self.push_screen(GroupFormScreen(first_run=True))
+            screen = GroupFormScreen(first_run=True)
+        # Textual's switch_screen takes a result callback off the screen it replaces, and
+        # only pushed screens get one: this first screen needs one to be switched away from.
+        screen._push_result_callback(self, None)
+        return screen
+
+    async def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.call_later(self.start)
+
+    async def start(self) -> None:
+        """Say what on_load found (an unusable database, files others can read); then cover
+        the first screen if the terminal is too small."""
+        try:
+            if self._load_error is not None:
+                self.fail(self._load_error)
+            elif self._exposure:
+                self.notify(visible(self._exposure), severity="warning", markup=False, timeout=12)
+        finally:
+            self._started = True
+            if self.fatal_error is not None:
+                self._show_fatal_error()
+            self.check_size(self.size.width, self.size.height)
+            self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         """What can wait until the first screen is on the terminal."""
@@ -254,10 +276,8 @@ class PeerTuiApp(App[int]):
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
             while not isinstance(self.screen, HomeScreen):
                 await self.pop_screen()
-        elif len(self.screen_stack) > 1:
-            await self.switch_screen(HomeScreen())
         else:
-            await self.push_screen(HomeScreen())
+            await self.switch_screen(HomeScreen())
 
     async def open_meeting(self, meeting_id: int) -> None:
         from peertui.ui.components.meeting import MeetingScreen
@@ -320,9 +340,18 @@ class PeerTuiApp(App[int]):
 
     def fail(self, error: Exception) -> None:
         """Show a database error that makes going on impossible, then quit cleanly."""
+        if self.fatal_error is not None:
+            return  # the first such error is on the screen already
+        self.fatal_error = str(error)
+        if self._started:
+            self._show_fatal_error()
+        # else: the first screen is still being built (its data would not load); a screen
+        # pushed now would not be laid out, so start() shows it once the app runs.
+
+    def _show_fatal_error(self) -> None:
         from peertui.ui.components.modals import FatalErrorScreen
 
-        self.fatal_error = str(error)
+        assert self.fatal_error is not None
         self.push_screen(FatalErrorScreen(self.fatal_error), callback=lambda _: self.exit(return_code=2))
 
     async def on_unmount(self) -> None:

@@ -249,6 +249,7 @@ async def test_the_app_shows_one_line_and_quits_with_code_2(
     app = make_app(bad.path, **entry)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, FatalErrorScreen))
+        await pilot.pause()  # its first frame
         text = screen_text(app)
         assert "peertui cannot use this database" in text
         assert no_raw_controls(text)

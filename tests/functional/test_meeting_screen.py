@@ -206,11 +206,33 @@ async def test_phases_wrap_up_ratings_and_end(db_path: Path, clock: FakeClock) -
         await pilot.press("E")
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert [type(screen) for screen in app.screen_stack] == [HomeScreen]  # meeting closed
     async with await Store.open(db_path, clock=clock) as store:
         state = await store.load_meeting(meeting_id)
         assert state.ended_at is not None
         assert [a.rating for a in state.attendees] == [8, 9, 7]
         assert state.attendees[0].closing_word == "calm"
+
+
+async def test_escape_from_the_first_screen_goes_home_and_back_to_one_meeting(
+    db_path: Path, clock: FakeClock
+) -> None:
+    """`peertui meeting` opens on the meeting itself; home replaces it (the meeting screen
+    closes, its heartbeat with it) and opening the meeting again makes one meeting screen."""
+    meeting_id = await seed_meeting(db_path, clock)
+    app = meeting_app(db_path, clock, meeting_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = app.screen
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert [type(screen) for screen in app.screen_stack] == [HomeScreen]
+        assert not first.is_attached
+        await pilot.press("enter")  # the group's meeting in progress
+        await wait_for(pilot, lambda: isinstance(app.screen, MeetingScreen))
+        assert [type(screen) for screen in app.screen_stack] == [HomeScreen, MeetingScreen]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert [type(screen) for screen in app.screen_stack] == [HomeScreen]
 
 
 async def test_every_round_key_is_a_palette_command_starting_with_its_verb() -> None:

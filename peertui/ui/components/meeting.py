@@ -177,6 +177,7 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
         self.layout_side(self.app.size.width)
         await self.reload()
         self.side_table().focus()
+        self.part("#presence")  # found now: the join below may end as the screen is removed
         # Joining is a write (a commit and its fsync): it runs while the first frame is drawn,
         # and on the app's own message queue, so a key pressed before the role is known waits
         # in that queue until it is.
@@ -188,9 +189,12 @@ class MeetingScreen(PresenceActions, QueueActions, Screen[None]):
     async def join_and_show_presence(self) -> None:
         if not self.is_attached:  # closed already (a fatal error, a quick quit)
             return
-        await self.join()
-        await self.load_presence()
-        self.render_presence()
+        try:
+            await self.join()
+            await self.load_presence()
+            self.render_presence()
+        finally:
+            self.joined = True  # or tried to: the error is on the screen
 
     async def mount_footer(self) -> None:
         if not self.is_attached:  # closed already (a fatal error, a quick quit)

@@ -90,6 +90,7 @@ class PresenceActions:
 
     def init_presence(self: MeetingScreen) -> None:
         self.presence: Presence | None = None
+        self.joined = False  # set once join_and_show_presence is done
         self.facilitating = False
         self.me: Member | None = None
 
