@@ -174,10 +174,19 @@ class Store(MeetingQueries, IssueQueries, PresenceQueries, NoteQueries, Deferred
 
     async def _prepare(self, timeout_ms: int) -> None:
         try:
-            await self._db.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
-            version = await self._scalar("PRAGMA user_version")
-            tables = {row[0] for row in await self._db.execute_fetchall(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            # The connection's settings (none of them reads the file), then one read for every
+            # check: each round trip to the connection's thread delays the first screen.
+            await self._db.executescript(
+                f"PRAGMA busy_timeout = {int(timeout_ms)}; PRAGMA foreign_keys = ON;"
+                " PRAGMA synchronous = FULL;"
+            )
+            rows = await self._db.execute_fetchall(
+                "SELECT v.user_version, j.journal_mode, t.name"
+                " FROM pragma_user_version AS v, pragma_journal_mode AS j"
+                " LEFT JOIN sqlite_master AS t ON t.type = 'table'"
+            )
+            version, mode = rows[0][0], rows[0][1]
+            tables = {row[2] for row in rows if row[2] is not None}
             if version == 0 and tables - {"sqlite_sequence"}:
                 raise NotADatabase(f"{self.path}: this SQLite file is not a peertui database.")
             # Before the version check: other programs set user_version too.
@@ -188,11 +197,10 @@ class Store(MeetingQueries, IssueQueries, PresenceQueries, NoteQueries, Deferred
                     f"{self.path}: this database was written by a newer peertui (schema "
                     f"{version}, this version knows {SCHEMA_VERSION}); please upgrade peertui."
                 )
-            mode = await self._scalar("PRAGMA journal_mode")
             if str(mode).lower() != "wal":
-                await self._db.execute("PRAGMA journal_mode = WAL")
-            await self._db.execute("PRAGMA foreign_keys = ON")
-            await self._db.execute("PRAGMA synchronous = FULL")
+                # Its answer read to the end: a pragma left mid-answer holds a statement open,
+                # and the next COMMIT fails ("SQL statements in progress").
+                await self._db.execute_fetchall("PRAGMA journal_mode = WAL")
             if version < SCHEMA_VERSION:
                 await self._migrate(version)
         except sqlite3.Error as error:
@@ -221,11 +229,6 @@ class Store(MeetingQueries, IssueQueries, PresenceQueries, NoteQueries, Deferred
         await self.close()
 
     # ----------------------------------------------------------------- plumbing
-
-    async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        async with self._db.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else row[0]
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         try:
