@@ -66,7 +66,13 @@ async def wait_for(pilot, condition: Callable[[], object], timeout: float = 5.0)
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError("the app did not reach the expected state in time")
+            try:
+                shown = screen_text(pilot.app)
+            except Exception as error:  # (no screen to read): say so instead
+                shown = f"(unreadable: {error!r})"
+            raise AssertionError(
+                f"the app did not reach the expected state in time; its screen:\n{shown}"
+            )
         await pilot.pause(0.02)
 
 

@@ -176,6 +176,36 @@ async def test_presenter_only_notes_are_hidden_from_other_members(
         await wait_for(pc, lambda: notes_text(presenter) == "scribe notes for Chen")
 
 
+async def test_opening_notes_hidden_from_this_terminal_leaves_them_as_they_are(
+    db_path: Path, clock: FakeClock
+) -> None:
+    """Bob may not read the presenter's notes: his pane shows nothing, and that empty pane
+    must not be saved over them (the editor reports loading text as a change, later)."""
+    meeting_id = await seed(db_path, clock)
+    async with await Store.open(db_path, clock=clock) as store:
+        group = await store.find_group("Circle")
+        chen = await store.find_member(group.id, "Chen")
+        issue = await store.add_issue(group.id, "Hiring", raised_by=chen.id)
+        await store.set_phase(meeting_id, 1)
+        await store.start_discussion(meeting_id, issue)
+        snapshot = await store.open_note(meeting_id, issue)
+        assert snapshot.note_id is not None
+        update = NoteDoc(snapshot.state).edit_to("scribe notes for Chen")
+        assert update is not None
+        await store.save_note_update(snapshot.note_id, update)
+        await store.set_note_visibility(snapshot.note_id, "presenter")
+        ann = await store.find_member(group.id, "Ann")
+        assert await store.join_meeting(meeting_id, ann.id)  # Ann facilitates, from elsewhere
+    bob = terminal(db_path, clock, meeting_id, "Bob")
+    async with bob.run_test(size=(80, 24)) as pilot:
+        await open_notes(pilot, bob)
+        await wait_for(pilot, lambda: "For the presenter only" in screen_text(bob))
+        await pilot.pause(0.6)  # more than the pane's save delay
+        await bob.screen.notes_pane.flush()  # as leaving the pane or quitting does
+    async with await Store.open(db_path, clock=clock) as store:
+        assert await stored_note(store, meeting_id, issue) == "scribe notes for Chen"
+
+
 async def test_read_view_renders_markdown(db_path: Path, clock: FakeClock) -> None:
     meeting_id = await seed(db_path, clock)
     app = terminal(db_path, clock, meeting_id, "Ann")

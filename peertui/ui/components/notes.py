@@ -84,7 +84,6 @@ class NotesPane(Vertical):
         self.seq = 0
         self.pending: list[bytes] = []
         self.hidden_for_me = False
-        self._applying_remote = False
         self._save_timer: Timer | None = None
         self._private: PrivateNotes | None = None
         self._private_key = ""
@@ -154,18 +153,17 @@ class NotesPane(Vertical):
         self.query_one("#notes-hint", Static).update(literal(hint, style="dim"))
 
     def _set_text(self, text: str) -> None:
-        self._applying_remote = True
-        try:
+        # The editor reports loaded text as a change, by a message handled later: prevented,
+        # or the empty pane of hidden notes would be saved over them.
+        with self.text_area.prevent(TextArea.Changed):
             self.text_area.load_text(text)
-        finally:
-            self._applying_remote = False
 
     # ------------------------------------------------------------------ local edits
 
     @on(TextArea.Changed, "#notes-text")
     def _typed(self) -> None:
-        if self._applying_remote or self.scope is None:
-            return
+        if self.scope is None or self.hidden_for_me or self.text_area.read_only:
+            return  # (nothing typed here can be saved)
         if self.scope.kind != "private" and self.doc is not None:
             update = self.doc.edit_to(self.text_area.text)
             if update is not None:
@@ -233,16 +231,13 @@ class NotesPane(Vertical):
             return
         start, old_end, new_end = changed_span(old, new)
         document = area.document
-        self._applying_remote = True
-        try:
+        with area.prevent(TextArea.Changed):  # not typed here: nothing to save
             area.replace(
                 new[start:new_end],
                 document.get_location_from_index(start),
                 document.get_location_from_index(old_end),
                 maintain_selection_offset=True,
             )
-        finally:
-            self._applying_remote = False
 
     async def set_visibility(self, visibility: str) -> None:
         if self.note_id is None or self.scope is None or self.scope.kind == "private":
