@@ -254,7 +254,7 @@ async def open_meeting(pilot, app: PeerTuiApp, mode: str = "") -> MeetingScreen:
         screen = app.screen
         return (
             isinstance(screen, MeetingScreen)
-            and screen.presence is not None
+            and screen.joined  # its role, keys and presence line are known
             and (not mode or screen.mode == mode)
         )
 

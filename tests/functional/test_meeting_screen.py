@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,26 @@ async def test_the_first_showing_looks_as_a_full_restyle_draws_it(
         app.screen.refresh(layout=True)
         await pilot.pause()
         assert app.export_screenshot() == first
+
+
+async def test_the_footer_shows_the_facilitators_keys_however_long_the_join_takes(
+    db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The footer mounts a frame after the meeting; the join (a write) may end after it, on a
+    busy file: the footer must then change to the facilitator's keys."""
+    meeting_id = await seed_meeting(db_path, clock)
+    app = meeting_app(db_path, clock, meeting_id)
+    join = Store.join_meeting
+
+    async def slow_join(store: Store, *args, **kwargs) -> bool:
+        await asyncio.sleep(0.3)  # another terminal holds the write lock, a slow fsync
+        return await join(store, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "join_meeting", slow_join)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: app.screen.facilitating)
+        await pilot.pause()
+        assert "Start/pause" in screen_text(app).splitlines()[-1]
 
 
 async def test_space_pauses_and_resumes(db_path: Path, clock: FakeClock) -> None:

@@ -111,6 +111,7 @@ class PresenceActions:
         except StoreError as error:
             self.app.report(error)
             return
+        self.refresh_bindings()  # the role is known: the footer may be up already
         self.set_interval(HEARTBEAT_S, self.heartbeat, name="heartbeat")
 
     def find_me(self: MeetingScreen) -> Member | None:
