@@ -73,19 +73,25 @@ async def test_the_bell_is_found_again_when_the_file_comes_back(db_path: Path) -
         watch.close()
 
 
+class Recorder:
+    """Stands in for the app: keeps what the feed thread posts."""
+
+    def __init__(self) -> None:
+        self.posted: list[FeedChanged] = []
+
+    def post_message(self, message: object) -> None:
+        if isinstance(message, FeedChanged):
+            self.posted.append(message)
+
+
 @linux_only
 async def test_the_feed_thread_hears_a_commit_without_polling(db_path: Path) -> None:
     """An hour between polls: a change still arrives at once, woken by the bell."""
-    posted: list[FeedChanged] = []
-
-    class Recorder:
-        def post_message(self, message: object) -> None:
-            if isinstance(message, FeedChanged):
-                posted.append(message)
-
+    recorder = Recorder()
+    posted = recorder.posted
     async with await Store.open(db_path) as store:
         watcher = FeedWatcher(db_path, await store.last_change())
-        thread = FeedThread(Recorder(), watcher, interval=3600)  # type: ignore[arg-type]
+        thread = FeedThread(recorder, watcher, interval=3600)  # type: ignore[arg-type]
         thread.start()
         try:
             deadline = time.monotonic() + 2
@@ -130,18 +136,13 @@ async def test_without_the_watch_a_terminal_hears_only_by_polling(db_path: Path)
 async def test_a_change_made_before_the_thread_watched_is_read_at_once(db_path: Path) -> None:
     """Committed (and rung) after the feed's starting point, before the bell was watched:
     the thread's first look finds it, without waiting for the slow safety poll."""
-    posted: list[FeedChanged] = []
-
-    class Recorder:
-        def post_message(self, message: object) -> None:
-            if isinstance(message, FeedChanged):
-                posted.append(message)
-
+    recorder = Recorder()
+    posted = recorder.posted
     async with await Store.open(db_path) as store:
         watcher = FeedWatcher(db_path, await store.last_change())
         async with await Store.open(db_path) as other:
             await other.create_group("Early")
-        thread = FeedThread(Recorder(), watcher, interval=3600)  # type: ignore[arg-type]
+        thread = FeedThread(recorder, watcher, interval=3600)  # type: ignore[arg-type]
         started = time.monotonic()
         thread.start()
         try:

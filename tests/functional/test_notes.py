@@ -21,6 +21,18 @@ async def seed(db_path: Path, clock: FakeClock) -> int:
         return await store.start_meeting(group.id, preset("Check-in, Issues, Wrap-up"))
 
 
+async def discussing_chens_issue(db_path: Path, clock: FakeClock) -> tuple[int, int]:
+    """The meeting in its issues phase, discussing "Hiring", raised by Chen (its presenter)."""
+    meeting_id = await seed(db_path, clock)
+    async with await Store.open(db_path, clock=clock) as store:
+        group = await store.find_group("Circle")
+        chen = await store.find_member(group.id, "Chen")
+        issue = await store.add_issue(group.id, "Hiring", raised_by=chen.id)
+        await store.set_phase(meeting_id, 1)
+        await store.start_discussion(meeting_id, issue)
+    return meeting_id, issue
+
+
 def terminal(db_path: Path, clock: FakeClock, meeting_id: int, who: str, **kwargs):
     return make_app(
         db_path, clock=clock, meeting_id=meeting_id, identity=who, feed_poll_seconds=0.02, **kwargs
@@ -144,13 +156,7 @@ async def test_private_notes_never_touch_the_group_database(db_path: Path, clock
 async def test_presenter_only_notes_are_hidden_from_other_members(
     db_path: Path, clock: FakeClock
 ) -> None:
-    meeting_id = await seed(db_path, clock)
-    async with await Store.open(db_path, clock=clock) as store:
-        group = await store.find_group("Circle")
-        chen = await store.find_member(group.id, "Chen")
-        issue = await store.add_issue(group.id, "Hiring", raised_by=chen.id)
-        await store.set_phase(meeting_id, 1)
-        await store.start_discussion(meeting_id, issue)
+    meeting_id, issue = await discussing_chens_issue(db_path, clock)
     ann = terminal(db_path, clock, meeting_id, "Ann")  # facilitates
     bob = terminal(db_path, clock, meeting_id, "Bob")
     async with ann.run_test(size=(80, 24)) as pa, bob.run_test(size=(80, 24)) as pb:
@@ -181,13 +187,9 @@ async def test_opening_notes_hidden_from_this_terminal_leaves_them_as_they_are(
 ) -> None:
     """Bob may not read the presenter's notes: his pane shows nothing, and that empty pane
     must not be saved over them (the editor reports loading text as a change, later)."""
-    meeting_id = await seed(db_path, clock)
+    meeting_id, issue = await discussing_chens_issue(db_path, clock)
     async with await Store.open(db_path, clock=clock) as store:
         group = await store.find_group("Circle")
-        chen = await store.find_member(group.id, "Chen")
-        issue = await store.add_issue(group.id, "Hiring", raised_by=chen.id)
-        await store.set_phase(meeting_id, 1)
-        await store.start_discussion(meeting_id, issue)
         snapshot = await store.open_note(meeting_id, issue)
         assert snapshot.note_id is not None
         update = NoteDoc(snapshot.state).edit_to("scribe notes for Chen")
